@@ -1,0 +1,43 @@
+# The two commands of the README:
+#   make demo   installs missing Debian packages, builds, and runs `brightoffice-mfa demo`
+#   make test   the same build, then the whole test suite (ctest)
+# Other targets: make deps | build | generate | check-generated | clean
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian 12 packages the build and the tests need.
+DEB_PACKAGES := g++ cmake make pkg-config gsoap libgsoap-dev libssl-dev zlib1g-dev openssl \
+  doctest-dev libcli11-dev nlohmann-json3-dev libxml2-dev libxml2-utils curl
+
+.PHONY: demo test deps build generate check-generated clean
+
+demo: build
+	$(BUILD_DIR)/brightoffice-mfa demo
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 300 -j $(JOBS)
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+generate:
+	$(MAKE) -f Makefile.gsoap
+
+check-generated:
+	$(MAKE) -f Makefile.gsoap check
+
+clean:
+	rm -rf $(BUILD_DIR)

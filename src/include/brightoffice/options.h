@@ -1,0 +1,61 @@
+#ifndef BRIGHTOFFICE_OPTIONS_H
+#define BRIGHTOFFICE_OPTIONS_H
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace brightoffice {
+
+/// Which SOAP binding of the service to use.
+enum class SoapVersion {
+  kSoap11,  ///< text/xml with a SOAPAction header (the help page's first binding; default).
+  kSoap12,  ///< application/soap+xml.
+};
+
+/// How a Connection reaches the service. A plain struct: every field has a safe default and
+/// can be set directly. Holds no secrets (credentials are passed apart, see ApiCredentials),
+/// so it may be copied and logged.
+struct Options {
+  /// The service address, e.g. "https://crm.example.co.uk/Webservices/BrightOfficeAPI.asmx".
+  /// http:// and https:// are accepted. Required.
+  std::string endpoint;
+
+  SoapVersion soap_version = SoapVersion::kSoap11;
+
+  /// Time allowed to establish the TCP connection (the TLS handshake then runs under
+  /// io_timeout and the deadline).
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
+  /// Longest wait for any single send or receive to make progress.
+  std::chrono::milliseconds io_timeout{std::chrono::seconds(30)};
+  /// Overall limit for one call: connect, TLS, send and receive together. Name resolution is
+  /// not covered (it uses the system resolver, which gSOAP cannot interrupt).
+  std::chrono::milliseconds deadline{std::chrono::seconds(30)};
+
+  /// Extra trusted CA certificates (PEM file and/or OpenSSL hashed directory), used in
+  /// addition to the system's CAs.
+  std::string ca_file;
+  std::string ca_dir;
+  /// Turns off verification of the server's certificate chain. Insecure: only for tests.
+  bool insecure_skip_peer_verification = false;
+  /// Turns off the check that the certificate names the endpoint's host. Insecure.
+  bool insecure_skip_host_verification = false;
+
+  /// Reuse connections between calls (HTTP keep-alive).
+  bool keep_alive = true;
+  /// A pooled connection idle longer than this is closed instead of reused. Below the 15 s
+  /// after which an ASMX server drops idle connections.
+  std::chrono::milliseconds max_idle_time{std::chrono::seconds(10)};
+  /// How many idle connections a Connection keeps for reuse.
+  std::size_t max_idle_connections = 8;
+
+  /// Larger answers fail with ErrorKind::kMalformedResponse.
+  std::size_t max_response_bytes = 8 * 1024 * 1024;
+
+  /// Sent as the User-Agent header. Empty means "brightoffice-cpp/<version>".
+  std::string user_agent;
+};
+
+}  // namespace brightoffice
+
+#endif  // BRIGHTOFFICE_OPTIONS_H

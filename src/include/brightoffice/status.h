@@ -1,0 +1,121 @@
+#ifndef BRIGHTOFFICE_STATUS_H
+#define BRIGHTOFFICE_STATUS_H
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace brightoffice {
+
+/// Why a call failed. A call that reached the service and got an answer back is never a
+/// failure, whatever its SuccessCode: see ServiceResult. The names returned by ToString() are
+/// the ones used in JSON output and in messages: invalid_argument, connection, tls, timeout,
+/// http_status, soap_fault, malformed_response.
+enum class ErrorKind {
+  kInvalidArgument,    ///< Detected before anything was sent (bad guid, text XML cannot carry, ...).
+  kConnection,         ///< Name resolution, connect, or the connection broke mid-call.
+  kTls,                ///< TLS handshake or certificate verification failed.
+  kTimeout,            ///< The connect timeout, I/O timeout or overall deadline ran out.
+  kHttpStatus,         ///< The server answered with an HTTP status other than 200 and no SOAP fault.
+  kSoapFault,          ///< The server answered with a SOAP fault (fault_code/fault_string/fault_detail).
+  kMalformedResponse,  ///< The answer could not be read as the expected SOAP response, or broke a limit.
+};
+
+/// The stable lower-case name of an ErrorKind, e.g. "soap_fault".
+std::string_view ToString(ErrorKind kind) noexcept;
+
+/// What went wrong with a call, or success. Messages never contain a secret (passwords, MFA
+/// code): text from the server is shown with any such value replaced by `***`.
+///
+/// Thread Safety: a value type; distinct objects may be used from distinct threads.
+class Status {
+ public:
+  /// An OK status.
+  Status() = default;
+  /// A failure of the given kind.
+  Status(ErrorKind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
+
+  bool ok() const noexcept { return !kind_.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+  /// The failure kind. Precondition: !ok().
+  ErrorKind kind() const { return *kind_; }
+  const std::string& message() const noexcept { return message_; }
+
+  /// The HTTP status of the answer, when one was received (0 otherwise).
+  int http_status() const noexcept { return http_status_; }
+  /// SOAP fault parts, set for ErrorKind::kSoapFault (fault_code e.g. "soap:Server").
+  const std::string& fault_code() const noexcept { return fault_code_; }
+  const std::string& fault_string() const noexcept { return fault_string_; }
+  const std::string& fault_detail() const noexcept { return fault_detail_; }
+
+  Status& set_http_status(int status) { http_status_ = status; return *this; }
+  Status& set_fault(std::string code, std::string string, std::string detail) {
+    fault_code_ = std::move(code);
+    fault_string_ = std::move(string);
+    fault_detail_ = std::move(detail);
+    return *this;
+  }
+
+  /// "<kind>: <message>", or "ok".
+  std::string ToString() const;
+
+ private:
+  std::optional<ErrorKind> kind_;
+  std::string message_;
+  int http_status_ = 0;
+  std::string fault_code_;
+  std::string fault_string_;
+  std::string fault_detail_;
+};
+
+/// Thrown only by StatusOr<T>::value() when it holds no value.
+class BadStatusOrAccess : public std::runtime_error {
+ public:
+  explicit BadStatusOrAccess(Status status)
+      : std::runtime_error(status.ToString()), status_(std::move(status)) {}
+  const Status& status() const noexcept { return status_; }
+
+ private:
+  Status status_;
+};
+
+/// Either a value of T or a failed Status, never both.
+///
+/// Thread Safety: a value type; distinct objects may be used from distinct threads.
+template <typename T>
+class StatusOr {
+ public:
+  /// A failure. Precondition: !status.ok() (an OK status without value becomes an
+  /// kInvalidArgument failure rather than a silent empty success).
+  StatusOr(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
+    if (status_.ok()) status_ = Status(ErrorKind::kInvalidArgument, "StatusOr built from an OK status without a value");
+  }
+  StatusOr(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+
+  bool ok() const noexcept { return value_.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+  /// OK when a value is held.
+  const Status& status() const noexcept { return status_; }
+
+  /// The value; throws BadStatusOrAccess when there is none.
+  const T& value() const& { Check(); return *value_; }
+  T& value() & { Check(); return *value_; }
+  T&& value() && { Check(); return std::move(*value_); }
+  const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
+  const T* operator->() const { return &value(); }
+  T* operator->() { return &value(); }
+
+ private:
+  void Check() const {
+    if (!value_) throw BadStatusOrAccess(status_);
+  }
+  Status status_;
+  std::optional<T> value_;
+};
+
+}  // namespace brightoffice
+
+#endif  // BRIGHTOFFICE_STATUS_H

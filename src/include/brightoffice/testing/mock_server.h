@@ -1,0 +1,70 @@
+#ifndef BRIGHTOFFICE_TESTING_MOCK_SERVER_H
+#define BRIGHTOFFICE_TESTING_MOCK_SERVER_H
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "brightoffice/status.h"
+
+namespace brightoffice::testing {
+
+/// How a MockServer runs. The defaults answer by the project's test contract.
+struct MockServerOptions {
+  /// Port on 127.0.0.1; 0 picks a free one.
+  int port = 0;
+  /// A JSON file of extra answers, matched before the test contract (see README).
+  std::string fixtures_file;
+  /// Added before every answer.
+  std::chrono::milliseconds latency{0};
+  /// When set, every request received (headers and body) is written to a file in this folder.
+  std::string record_dir;
+  /// Keep every request received in memory, for recorded_requests().
+  bool capture_requests = false;
+};
+
+/// A request as the mock received it, byte for byte.
+struct RecordedRequest {
+  std::string head;  ///< Request line and headers, up to the blank line.
+  std::string body;
+};
+
+/// A BrightOffice stand-in built on the generated gSOAP service skeleton: serves
+/// POST /Webservices/BrightOfficeAPI.asmx (SOAP 1.1 and 1.2, keep-alive, one thread per
+/// connection) and GET ...?WSDL, answering ConfirmCustomerUserMFA by the test contract.
+///
+/// Thread Safety: all member functions may be called from any thread.
+class MockServer {
+ public:
+  /// Binds 127.0.0.1 and starts serving before it returns.
+  /// Errors: kInvalidArgument for an unreadable or invalid fixtures file or record folder,
+  /// kConnection when the port cannot be bound.
+  static StatusOr<std::unique_ptr<MockServer>> Start(MockServerOptions options = {});
+
+  /// Stops serving and closes every connection.
+  ~MockServer();
+  MockServer(const MockServer&) = delete;
+  MockServer& operator=(const MockServer&) = delete;
+
+  int port() const;
+  /// "http://127.0.0.1:PORT/Webservices/BrightOfficeAPI.asmx"
+  std::string endpoint() const;
+  /// Requests received so far (only with MockServerOptions::capture_requests).
+  std::vector<RecordedRequest> recorded_requests() const;
+  /// Number of ConfirmCustomerUserMFA requests answered so far (results and faults).
+  std::size_t requests_answered() const;
+  /// Stops accepting, closes every connection and waits for the threads. Idempotent.
+  void Stop();
+
+  class Impl;
+
+ private:
+  explicit MockServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace brightoffice::testing
+
+#endif  // BRIGHTOFFICE_TESTING_MOCK_SERVER_H

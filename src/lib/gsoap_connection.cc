@@ -1,0 +1,386 @@
+// The gSOAP-backed Connection: the only code that drives the generated proxy. It owns the
+// transport policy (timeouts, deadline, TLS, keep-alive pool, User-Agent) and turns every
+// gSOAP failure into a Status through MapGsoapError().
+
+#include "internal/gsoap_connection.h"
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+#include "brightoffice/connection.h"
+#include "brightoffice/version.h"
+#include "brightoffice_gsoapBrightOfficeAPISoapProxy.h"
+#include "internal/adapter.h"
+#include "internal/text.h"
+
+namespace brightoffice {
+namespace internal {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+using Proxy = ::brightoffice_gsoap::BrightOfficeAPISoapProxy;
+
+constexpr char kEnv11[] = "http://schemas.xmlsoap.org/soap/envelope/";
+constexpr char kEnc11[] = "http://schemas.xmlsoap.org/soap/encoding/";
+constexpr char kEnv12[] = "http://www.w3.org/2003/05/soap-envelope";
+constexpr char kEnc12[] = "http://www.w3.org/2003/05/soap-encoding";
+
+// The generated proxy installs a namespace table that lists the SOAP 1.2 envelope first, which
+// makes gSOAP send SOAP 1.2 from both of its methods. These copies of it name exactly one
+// envelope version each, so a context sends that version and accepts only that version back.
+const Namespace* NamespaceTable(const Namespace* generated, SoapVersion version) {
+  static std::once_flag once;
+  static std::vector<Namespace> tables[2];
+  std::call_once(once, [generated] {
+    for (int v = 0; v < 2; ++v) {
+      for (const Namespace* p = generated; p->id != nullptr; ++p) {
+        Namespace entry = {p->id, p->ns, p->in, nullptr};
+        if (std::strcmp(p->id, "SOAP-ENV") == 0) {
+          entry.ns = v == 0 ? kEnv11 : kEnv12;
+          entry.in = nullptr;
+        } else if (std::strcmp(p->id, "SOAP-ENC") == 0) {
+          entry.ns = v == 0 ? kEnc11 : kEnc12;
+          entry.in = nullptr;
+        }
+        tables[v].push_back(entry);
+      }
+      tables[v].push_back(Namespace{nullptr, nullptr, nullptr, nullptr});
+    }
+  });
+  return tables[version == SoapVersion::kSoap11 ? 0 : 1].data();
+}
+
+// gSOAP timeouts: > 0 seconds, < 0 microseconds, 0 forever. Never 0 here.
+int ToGsoapTimeout(microseconds budget) {
+  if (budget.count() <= 0) return -1;
+  if (budget > std::chrono::seconds(2000)) {
+    return static_cast<int>((budget.count() + 999999) / 1000000);
+  }
+  return -static_cast<int>(budget.count());
+}
+
+std::string Seconds(milliseconds d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(d.count()) / 1000.0);
+  return buf;
+}
+
+// One gSOAP context with its keep-alive connection, used by one call at a time.
+struct PooledContext {
+  Proxy proxy;
+  const Options* options = nullptr;
+  std::string user_agent;
+  // The runtime's own transport functions, called by the hooks below.
+  SOAP_SOCKET (*open)(struct soap*, const char*, const char*, int) = nullptr;
+  int (*send)(struct soap*, const char*, size_t) = nullptr;
+  size_t (*recv)(struct soap*, char*, size_t) = nullptr;
+  int (*post_header)(struct soap*, const char*, const char*) = nullptr;
+  // Per call.
+  Clock::time_point deadline;
+  CallTrace trace;
+  Clock::time_point last_used;
+
+  explicit PooledContext(soap_mode mode) : proxy(mode) {}
+
+  static PooledContext* Of(struct soap* soap) { return static_cast<PooledContext*>(soap->user); }
+  microseconds Remaining() const { return duration_cast<microseconds>(deadline - Clock::now()); }
+
+  // Runs `io` with `timeout_field` set to what is left of min(limit, deadline), and records
+  // which limit ran out when `failed(result)` and the whole budget was used.
+  template <typename F, typename Failed>
+  auto Timed(int& timeout_field, milliseconds limit, bool& limit_flag, F io, Failed failed) {
+    const microseconds remaining = Remaining();
+    const microseconds budget = std::min<microseconds>(limit, remaining);
+    timeout_field = ToGsoapTimeout(budget);
+    const auto start = Clock::now();
+    auto result = io();
+    if (failed(result) && Clock::now() - start + milliseconds(1) >= budget) {
+      (budget >= remaining ? trace.deadline_expired : limit_flag) = true;
+    }
+    return result;
+  }
+
+  static SOAP_SOCKET Open(struct soap* soap, const char* endpoint, const char* host, int port) {
+    PooledContext* c = Of(soap);
+    if (c->Remaining().count() <= 0) {
+      c->trace.deadline_expired = true;
+      soap->error = SOAP_TCP_ERROR;
+      return SOAP_INVALID_SOCKET;
+    }
+    // The TLS handshake inside open() runs under the I/O timeouts.
+    soap->send_timeout = soap->recv_timeout =
+        ToGsoapTimeout(std::min<microseconds>(c->options->io_timeout, c->Remaining()));
+    return c->Timed(
+        soap->connect_timeout, c->options->connect_timeout, c->trace.connect_timed_out,
+        [&] { return c->open(soap, endpoint, host, port); },
+        [](SOAP_SOCKET s) { return !soap_valid_socket(s); });
+  }
+
+  static int Send(struct soap* soap, const char* data, size_t n) {
+    PooledContext* c = Of(soap);
+    if (c->Remaining().count() <= 0) {
+      c->trace.deadline_expired = true;
+      return SOAP_EOF;
+    }
+    c->trace.request_may_be_sent = true;
+    return c->Timed(
+        soap->send_timeout, c->options->io_timeout, c->trace.io_timed_out,
+        [&] { return c->send(soap, data, n); }, [](int r) { return r != SOAP_OK; });
+  }
+
+  static size_t Recv(struct soap* soap, char* data, size_t n) {
+    PooledContext* c = Of(soap);
+    if (c->Remaining().count() <= 0) {
+      c->trace.deadline_expired = true;
+      return 0;
+    }
+    return c->Timed(
+        soap->recv_timeout, c->options->io_timeout, c->trace.io_timed_out,
+        [&] { return c->recv(soap, data, n); }, [](size_t r) { return r == 0; });
+  }
+
+  static int PostHeader(struct soap* soap, const char* key, const char* value) {
+    PooledContext* c = Of(soap);
+    if (key != nullptr && std::strcmp(key, "User-Agent") == 0) value = c->user_agent.c_str();
+    // SOAP 1.2 carries the action in the Content-Type; the help page sends no SOAPAction.
+    if (key != nullptr && std::strcmp(key, "SOAPAction") == 0 && soap->version == 2) return SOAP_OK;
+    return c->post_header(soap, key, value);
+  }
+};
+
+class GsoapConnection final : public Connection {
+ public:
+  GsoapConnection(Options options, ApiCredentials credentials)
+      : options_(std::move(options)), credentials_(std::move(credentials)) {
+    https_ = options_.endpoint.rfind("https://", 0) == 0;
+  }
+
+  ~GsoapConnection() override = default;
+
+  StatusOr<ServiceResult> ConfirmCustomerUserMfa(const CustomerInfo& customer) override {
+    if (Status s = Validate(customer); !s.ok()) return s;
+    auto context = Acquire();
+    if (!context.ok()) return context.status();
+    PooledContext& c = **context;
+    struct soap* soap = c.proxy.soap;
+
+    Redactor redactor;
+    redactor.Add(credentials_.password.Reveal());
+    for (const auto* secret : {&customer.password, &customer.mfa_code,
+                               &customer.temporary_password, &customer.new_password}) {
+      if (*secret) redactor.Add((*secret)->Reveal());
+    }
+
+    c.trace = CallTrace{};
+    c.trace.deadline = options_.deadline;
+    c.deadline = Clock::now() + options_.deadline;
+
+    StatusOr<ServiceResult> out = Status(ErrorKind::kMalformedResponse, "no response");
+    {
+      RequestHolder request(customer, credentials_);
+      wire::Response response;
+      const int rc =
+          options_.soap_version == SoapVersion::kSoap11
+              ? c.proxy.ConfirmCustomerUserMFA(options_.endpoint.c_str(), nullptr, request.get(), response)
+              : c.proxy.ConfirmCustomerUserMFA_(options_.endpoint.c_str(), nullptr, request.get(), response);
+      out = rc == SOAP_OK ? FromWire(response) : StatusOr<ServiceResult>(MapGsoapError(soap, c.trace, redactor));
+      if (!out.ok()) {
+        // Never reuse a connection whose state is unknown.
+        soap->keep_alive = 0;
+        soap_force_closesock(soap);
+      }
+      c.proxy.destroy();
+    }
+    // The send/receive buffer held the serialized request, secrets included.
+    OPENSSL_cleanse(soap->buf, sizeof soap->buf);
+    OPENSSL_cleanse(soap->msgbuf, sizeof soap->msgbuf);
+    Release(std::move(*context));
+    return out;
+  }
+
+ private:
+  Status Validate(const CustomerInfo& customer) const {
+    const std::pair<const char*, const std::optional<std::string>*> texts[] = {
+        {"CustomerInfo.Email", &customer.email}};
+    for (const auto& [field, value] : texts) {
+      if (*value) {
+        if (Status s = ValidateXmlText(field, **value); !s.ok()) return s;
+      }
+    }
+    const std::pair<const char*, const std::optional<Secret>*> secrets[] = {
+        {"CustomerInfo.Password", &customer.password},
+        {"CustomerInfo.MFACode", &customer.mfa_code},
+        {"CustomerInfo.TemporaryPassword", &customer.temporary_password},
+        {"CustomerInfo.NewPassword", &customer.new_password}};
+    for (const auto& [field, value] : secrets) {
+      if (*value) {
+        if (Status s = ValidateXmlText(field, (*value)->Reveal()); !s.ok()) return s;
+      }
+    }
+    return Status();
+  }
+
+  StatusOr<std::unique_ptr<PooledContext>> Acquire() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      while (!idle_.empty()) {
+        std::unique_ptr<PooledContext> c = std::move(idle_.back());
+        idle_.pop_back();
+        if (Clock::now() - c->last_used > options_.max_idle_time) {
+          c->proxy.soap->keep_alive = 0;
+          soap_force_closesock(c->proxy.soap);
+        }
+        return c;
+      }
+    }
+    return NewContext();
+  }
+
+  void Release(std::unique_ptr<PooledContext> c) {
+    c->last_used = Clock::now();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_.size() < options_.max_idle_connections) idle_.push_back(std::move(c));
+  }
+
+  StatusOr<std::unique_ptr<PooledContext>> NewContext() {
+    soap_mode mode = SOAP_C_UTFSTRING;
+    if (options_.keep_alive) mode |= SOAP_IO_KEEPALIVE;
+    auto c = std::make_unique<PooledContext>(mode);
+    struct soap* soap = c->proxy.soap;
+    c->options = &options_;
+    c->user_agent = options_.user_agent.empty()
+                        ? "brightoffice-cpp/" + std::string(Version())
+                        : options_.user_agent;
+    soap_set_namespaces(soap, NamespaceTable(soap->namespaces, options_.soap_version));
+    soap->user = c.get();
+    c->open = soap->fopen;
+    c->send = soap->fsend;
+    c->recv = soap->frecv;
+    c->post_header = soap->fposthdr;
+    soap->fopen = &PooledContext::Open;
+    soap->fsend = &PooledContext::Send;
+    soap->frecv = &PooledContext::Recv;
+    soap->fposthdr = &PooledContext::PostHeader;
+    soap->recv_maxlength = options_.max_response_bytes;
+    if (https_) {
+      static std::once_flag ssl_once;
+      std::call_once(ssl_once, [] { soap_ssl_init(); });
+      unsigned short flags = SOAP_TLSv1_2 | SOAP_TLSv1_3;
+      if (!options_.insecure_skip_peer_verification) flags |= SOAP_SSL_REQUIRE_SERVER_AUTHENTICATION;
+      if (options_.insecure_skip_host_verification) flags |= SOAP_SSL_SKIP_HOST_CHECK;
+      if (soap_ssl_client_context(soap, flags, nullptr, nullptr,
+                                  options_.ca_file.empty() ? nullptr : options_.ca_file.c_str(),
+                                  options_.ca_dir.empty() ? nullptr : options_.ca_dir.c_str(),
+                                  nullptr) != SOAP_OK) {
+        const char* detail = soap_fault_detail(soap);
+        return Status(ErrorKind::kTls, std::string("cannot set up TLS (CA file or directory): ") +
+                                           (detail ? detail : "unknown error"));
+      }
+    }
+    return c;
+  }
+
+  Options options_;
+  ApiCredentials credentials_;
+  bool https_ = false;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<PooledContext>> idle_;
+};
+
+std::string Text(const char* s) { return s ? std::string(s) : std::string(); }
+
+}  // namespace
+
+Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& redactor) {
+  const int error = soap->error;
+  const int http = soap->status;
+  if (trace.deadline_expired) {
+    return Status(ErrorKind::kTimeout, "no complete response within the call's deadline of " +
+                                           Seconds(trace.deadline));
+  }
+  if (trace.connect_timed_out) {
+    return Status(ErrorKind::kTimeout, "the connection to the server was not established within the connect timeout");
+  }
+  if (trace.io_timed_out) {
+    return Status(ErrorKind::kTimeout, "the server stopped sending or receiving for longer than the I/O timeout");
+  }
+  const std::string fault_string = redactor.Apply(Text(soap_fault_string(soap)));
+  const std::string fault_detail = redactor.Apply(Text(soap_fault_detail(soap)));
+  const std::string errno_text = soap->errnum ? std::string(std::strerror(soap->errnum)) : "";
+
+  if (error == SOAP_SSL_ERROR) {
+    std::string why = fault_detail.empty() ? fault_string : fault_detail;
+    return Status(ErrorKind::kTls, "TLS failed: " + why);
+  }
+  if (error == SOAP_TCP_ERROR) {
+    return Status(ErrorKind::kConnection,
+                  "cannot connect to the server: " + (errno_text.empty() ? fault_string : errno_text));
+  }
+  if (error == SOAP_LENGTH) {
+    return Status(ErrorKind::kMalformedResponse, "the response is larger than the limit of max_response_bytes")
+        .set_http_status(http);
+  }
+  if (error == SOAP_EOF) {
+    return Status(ErrorKind::kConnection,
+                  "the connection closed before a complete response arrived" +
+                      (errno_text.empty() ? std::string() : " (" + errno_text + ")"));
+  }
+  // A SOAP fault: gSOAP parsed a Fault element from the body.
+  if ((error == SOAP_FAULT || error == SOAP_CLI_FAULT || error == SOAP_SVR_FAULT) &&
+      soap->fault != nullptr) {
+    const char** code = soap_faultcode(soap);
+    std::string fault_code = code && *code ? *code : "";
+    if (const char* sub = soap_fault_subcode(soap); sub && soap->version == 2 && fault_code != sub) {
+      fault_code += std::string(" / ") + sub;
+    }
+    Status s(ErrorKind::kSoapFault, "the service answered with a SOAP fault: " +
+                                        (fault_string.empty() ? fault_code : fault_string));
+    s.set_fault(fault_code, fault_string, fault_detail);
+    if (http) s.set_http_status(http);
+    return s;
+  }
+  if ((error >= 100 && error < 600) || (http >= 300 && http < 600)) {
+    const int status = (error >= 100 && error < 600) ? error : http;
+    std::string message = "the server answered HTTP " + std::to_string(status);
+    if (status >= 300 && status < 400) message += " (redirects are never followed: the MFA code is single-use)";
+    return Status(ErrorKind::kHttpStatus, message).set_http_status(status);
+  }
+  std::string what = fault_string.empty() ? "gSOAP error " + std::to_string(error) : fault_string;
+  return Status(ErrorKind::kMalformedResponse,
+                "the response is not a valid ConfirmCustomerUserMFA answer: " + what)
+      .set_http_status(http);
+}
+
+}  // namespace internal
+
+StatusOr<std::shared_ptr<Connection>> MakeConnection(Options options, ApiCredentials credentials) {
+  const std::string& e = options.endpoint;
+  const bool http = e.rfind("http://", 0) == 0, https = e.rfind("https://", 0) == 0;
+  const std::size_t host_at = https ? 8 : 7;
+  if ((!http && !https) || e.size() <= host_at || e[host_at] == '/' || e[host_at] == ':') {
+    return Status(ErrorKind::kInvalidArgument, "endpoint must be an http:// or https:// URL with a host");
+  }
+  for (char ch : e) {
+    if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f) {
+      return Status(ErrorKind::kInvalidArgument, "endpoint contains a space or control character");
+    }
+  }
+  if (options.deadline.count() <= 0 || options.connect_timeout.count() <= 0 ||
+      options.io_timeout.count() <= 0) {
+    return Status(ErrorKind::kInvalidArgument, "timeouts and the deadline must be positive");
+  }
+  if (Status s = internal::ValidateXmlText("UserInfo.Username", credentials.username); !s.ok()) return s;
+  if (Status s = internal::ValidateXmlText("UserInfo.Password", credentials.password.Reveal()); !s.ok()) return s;
+  return std::shared_ptr<Connection>(
+      std::make_shared<internal::GsoapConnection>(std::move(options), std::move(credentials)));
+}
+
+}  // namespace brightoffice

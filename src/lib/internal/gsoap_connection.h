@@ -1,0 +1,29 @@
+#ifndef BRIGHTOFFICE_INTERNAL_GSOAP_CONNECTION_H
+#define BRIGHTOFFICE_INTERNAL_GSOAP_CONNECTION_H
+
+#include <chrono>
+#include <string>
+
+#include "brightoffice/status.h"
+#include "internal/text.h"
+
+struct soap;
+
+namespace brightoffice::internal {
+
+/// What a call's transport hooks saw, for MapGsoapError.
+struct CallTrace {
+  bool deadline_expired = false;     ///< The overall deadline ran out.
+  bool io_timed_out = false;         ///< A send or receive made no progress within its timeout.
+  bool connect_timed_out = false;    ///< connect() did not complete within its timeout.
+  bool request_may_be_sent = false;  ///< Some bytes of the request were written.
+  std::chrono::milliseconds deadline{0};
+};
+
+/// The one function that turns a failed gSOAP call into a Status. Text from the server (fault
+/// strings, details) passes through `redactor`.
+Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& redactor);
+
+}  // namespace brightoffice::internal
+
+#endif  // BRIGHTOFFICE_INTERNAL_GSOAP_CONNECTION_H
