@@ -142,9 +142,15 @@ struct PooledContext {
       c->trace.deadline_expired = true;
       return 0;
     }
-    return c->Timed(
+    const size_t r = c->Timed(
         soap->recv_timeout, c->options->io_timeout, c->trace.io_timed_out,
-        [&] { return c->recv(soap, data, n); }, [](size_t r) { return r == 0; });
+        [&] { return c->recv(soap, data, n); }, [](size_t got) { return got == 0; });
+    c->trace.bytes_received += r;
+    if (c->trace.bytes_received > c->options->max_response_bytes) {
+      c->trace.response_too_large = true;
+      return 0;
+    }
+    return r;
   }
 
   static int PostHeader(struct soap* soap, const char* key, const char* value) {
@@ -181,6 +187,7 @@ class GsoapConnection final : public Connection {
 
     c.trace = CallTrace{};
     c.trace.deadline = options_.deadline;
+    c.trace.max_response_bytes = options_.max_response_bytes;
     c.deadline = Clock::now() + options_.deadline;
 
     StatusOr<ServiceResult> out = Status(ErrorKind::kMalformedResponse, "no response");
@@ -324,8 +331,9 @@ Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& 
     return Status(ErrorKind::kConnection,
                   "cannot connect to the server: " + (errno_text.empty() ? fault_string : errno_text));
   }
-  if (error == SOAP_LENGTH) {
-    return Status(ErrorKind::kMalformedResponse, "the response is larger than the limit of max_response_bytes")
+  if (trace.response_too_large || error == SOAP_LENGTH) {
+    return Status(ErrorKind::kMalformedResponse, "the response is larger than the limit of max_response_bytes (" +
+                                                     std::to_string(trace.max_response_bytes) + " bytes)")
         .set_http_status(http);
   }
   if (error == SOAP_EOF) {
@@ -346,6 +354,11 @@ Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& 
     s.set_fault(fault_code, fault_string, fault_detail);
     if (http) s.set_http_status(http);
     return s;
+  }
+  if (error >= 200 && error < 300) {
+    return Status(ErrorKind::kMalformedResponse,
+                  "the server answered HTTP " + std::to_string(error) + " without a SOAP response in the body")
+        .set_http_status(error);
   }
   if ((error >= 100 && error < 600) || (http >= 300 && http < 600)) {
     const int status = (error >= 100 && error < 600) ? error : http;

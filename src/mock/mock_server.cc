@@ -31,6 +31,7 @@ namespace {
 
 constexpr char kPath[] = "/Webservices/BrightOfficeAPI.asmx";
 constexpr char kAction[] = "http://tempuri.org/ConfirmCustomerUserMFA";
+constexpr char kEnv11[] = "http://schemas.xmlsoap.org/soap/envelope/";
 
 struct Connection;
 
@@ -115,6 +116,11 @@ class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
              ::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFAResponse& response) {
     server_->Record(std::move(captured));
     captured.clear();
+    // gSOAP leaves soap->version at 2 (the generated namespace table lists SOAP 1.2 first)
+    // even when it matched a SOAP 1.1 envelope; answer in the request's version, as ASMX does.
+    const Namespace& env = soap->local_namespaces[0];
+    const char* env_uri = env.out ? env.out : env.ns;
+    soap->version = env_uri && std::strcmp(env_uri, kEnv11) == 0 ? 1 : 2;
     // ASMX routes SOAP 1.1 by SOAPAction when the header is present, and faults on a wrong one.
     if (soap->version == 1 && soap->action != nullptr && std::strcmp(soap->action, kAction) != 0) {
       soap->keep_alive = 0;

@@ -2,6 +2,7 @@
 #define BRIGHTOFFICE_INTERNAL_GSOAP_CONNECTION_H
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 #include "brightoffice/status.h"
@@ -17,7 +18,10 @@ struct CallTrace {
   bool io_timed_out = false;         ///< A send or receive made no progress within its timeout.
   bool connect_timed_out = false;    ///< connect() did not complete within its timeout.
   bool request_may_be_sent = false;  ///< Some bytes of the request were written.
+  bool response_too_large = false;   ///< More than Options::max_response_bytes arrived.
+  std::size_t bytes_received = 0;    ///< Bytes read so far in this call (headers included).
   std::chrono::milliseconds deadline{0};
+  std::size_t max_response_bytes = 0;
 };
 
 /// The one function that turns a failed gSOAP call into a Status. Text from the server (fault

@@ -1,0 +1,226 @@
+// brightoffice-mfa and brightoffice-mock as programs: exit statuses, JSON output, usage
+// errors, and no secret in anything they print.
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+#include "canned_server.h"
+#include "process.h"
+
+using brightoffice::tests::BackgroundProcess;
+using brightoffice::tests::ProcessResult;
+using brightoffice::tests::RunProcess;
+using nlohmann::json;
+
+namespace {
+
+const std::string kMfa = BRIGHTOFFICE_MFA_PATH;
+const std::string kMock = BRIGHTOFFICE_MOCK_PATH;
+// Secrets used below; none may ever appear in what the programs print.
+const char* kSecrets[] = {"api-secret", "Cust0merPw", "Temp0raryPw", "N3wPassw0rd", "123456", "boom"};
+
+std::map<std::string, std::string> Env(std::map<std::string, std::string> extra = {}) {
+  std::map<std::string, std::string> env = {{"BRIGHTOFFICE_USERNAME", "api-user"},
+                                            {"BRIGHTOFFICE_PASSWORD", "api-secret"},
+                                            {"BRIGHTOFFICE_CUSTOMER_PASSWORD", "Cust0merPw"},
+                                            {"BRIGHTOFFICE_TEMPORARY_PASSWORD", "Temp0raryPw"},
+                                            {"BRIGHTOFFICE_NEW_PASSWORD", "N3wPassw0rd"}};
+  for (auto& [k, v] : extra) {
+    if (v.empty()) env.erase(k); else env[k] = v;
+  }
+  return env;
+}
+
+void CheckNoSecrets(const ProcessResult& r) {
+  for (const char* s : kSecrets) {
+    CAPTURE(s);
+    CHECK(r.out.find(s) == std::string::npos);
+    CHECK(r.err.find(s) == std::string::npos);
+  }
+}
+
+json OneJsonLine(const ProcessResult& r) {
+  INFO("stdout: " << r.out << " stderr: " << r.err);
+  REQUIRE(!r.out.empty());
+  REQUIRE(r.out.back() == '\n');
+  REQUIRE(r.out.find('\n') == r.out.size() - 1);
+  return json::parse(r.out);
+}
+
+struct Mock {
+  BackgroundProcess process{{kMock}};
+  std::string endpoint;
+  Mock() {
+    const std::string line = process.FirstLine();
+    const std::string prefix = "listening on http://127.0.0.1:";
+    REQUIRE(line.rfind(prefix, 0) == 0);
+    REQUIRE(line.size() > prefix.size());
+    endpoint = line.substr(std::string("listening on ").size());
+    REQUIRE(endpoint.find("/Webservices/BrightOfficeAPI.asmx") != std::string::npos);
+  }
+};
+
+ProcessResult Confirm(const std::string& endpoint, std::vector<std::string> args,
+                      std::map<std::string, std::string> env = Env()) {
+  std::vector<std::string> argv = {kMfa, "confirm", "--endpoint", endpoint};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProcess(argv, env);
+}
+
+}  // namespace
+
+TEST_CASE("demo prints a SUCCESS result and exits 0") {
+  auto r = RunProcess({kMfa, "demo"}, {});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("successCode: SUCCESS") != std::string::npos);
+  auto j = RunProcess({kMfa, "demo", "--json"}, {});
+  CHECK(j.exit_code == 0);
+  CHECK(OneJsonLine(j)["successCode"] == "SUCCESS");
+  CheckNoSecrets(r);
+}
+
+TEST_CASE("confirm: exit status and JSON for each kind of answer, over SOAP 1.1 and 1.2") {
+  Mock mock;
+  for (const char* soap : {"1.1", "1.2"}) {
+    CAPTURE(soap);
+    auto ok = Confirm(mock.endpoint, {"--email", "jane@example.com", "--id", "{3F2504E0-4F89-11D3-9A0C-0305E82C3301}",
+                                      "--soap", soap, "--json"},
+                      Env({{"BRIGHTOFFICE_MFA_CODE", "123456"}}));
+    CHECK(ok.exit_code == 0);
+    json j = OneJsonLine(ok);
+    CHECK(j["successCode"] == "SUCCESS");
+    CHECK(j["message"] == "MFA confirmed for jane@example.com (3f2504e0-4f89-11d3-9a0c-0305e82c3301) newpw=yes tmppw=yes");
+    CHECK(j["exceptionMessage"] == "");
+    CHECK(j["isSystemError"] == false);
+    CheckNoSecrets(ok);
+
+    auto other = Confirm(mock.endpoint, {"--email", "jane@example.com", "--mfa-code", "999999", "--soap", soap, "--json"});
+    CHECK(other.exit_code == 3);
+    CHECK(OneJsonLine(other)["successCode"] == "OTHER");
+
+    auto missing = Confirm(mock.endpoint, {"--email", "missing@example.com", "--soap", soap});
+    CHECK(missing.exit_code == 3);
+    CHECK(missing.out.find("successCode: MISSINGRECORD") != std::string::npos);
+
+    auto login = Confirm(mock.endpoint, {"--email", "jane@example.com", "--soap", soap, "--json"},
+                         Env({{"BRIGHTOFFICE_PASSWORD", "wrong-password"}}));
+    CHECK(login.exit_code == 3);
+    CHECK(OneJsonLine(login)["successCode"] == "LOGINERROR");
+    CHECK(login.out.find("wrong-password") == std::string::npos);
+
+    auto fault = Confirm(mock.endpoint, {"--email", "jane@example.com", "--mfa-code", "boom", "--soap", soap, "--json"});
+    CHECK(fault.exit_code == 4);
+    json f = OneJsonLine(fault);
+    CHECK(f["error"]["kind"] == "soap_fault");
+    CHECK(f["httpStatus"] == 500);
+    CHECK(f["faultString"] == "Simulated server failure (MFACode=***)");
+    CHECK(f.contains("faultCode"));
+    CheckNoSecrets(fault);
+
+    auto slow = Confirm(mock.endpoint, {"--email", "jane@example.com", "--mfa-code", "slow", "--timeout", "0.5",
+                                        "--soap", soap, "--json"});
+    CHECK(slow.exit_code == 4);
+    CHECK(OneJsonLine(slow)["error"]["kind"] == "timeout");
+    CHECK(slow.seconds < 1.5);
+  }
+}
+
+TEST_CASE("usage errors exit 2 before anything is sent") {
+  brightoffice::tests::CannedReply reply;
+  reply.bytes = brightoffice::tests::HttpResponse(200, "text/xml", "");
+  brightoffice::tests::CannedServer server(reply);
+  const std::string ep = server.endpoint();
+
+  auto no_user = Confirm(ep, {"--email", "a@example.com"}, Env({{"BRIGHTOFFICE_USERNAME", ""}}));
+  CHECK(no_user.exit_code == 2);
+  CHECK(no_user.err.find("BRIGHTOFFICE_USERNAME") != std::string::npos);
+  auto no_password = Confirm(ep, {"--email", "a@example.com", "--json"}, Env({{"BRIGHTOFFICE_PASSWORD", ""}}));
+  CHECK(no_password.exit_code == 2);
+  CHECK(OneJsonLine(no_password)["error"]["kind"] == "invalid_argument");
+  CHECK(no_password.err.find("BRIGHTOFFICE_PASSWORD") != std::string::npos);
+  auto bad_guid = Confirm(ep, {"--email", "a@example.com", "--id", "not-a-guid"});
+  CHECK(bad_guid.exit_code == 2);
+  CHECK(bad_guid.err.find("--id") != std::string::npos);
+  auto bad_text = Confirm(ep, {"--email", "a@example.com", "--json"}, Env({{"BRIGHTOFFICE_MFA_CODE", "12\x01" "3456"}}));
+  CHECK(bad_text.exit_code == 2);
+  CHECK(OneJsonLine(bad_text)["error"]["kind"] == "invalid_argument");
+  CheckNoSecrets(bad_text);
+  auto bad_flag = Confirm(ep, {"--email", "a@example.com", "--no-such-flag"});
+  CHECK(bad_flag.exit_code == 2);
+  auto bad_soap = Confirm(ep, {"--email", "a@example.com", "--soap", "2.0"});
+  CHECK(bad_soap.exit_code == 2);
+  auto bad_timeout = Confirm(ep, {"--email", "a@example.com", "--timeout", "0"});
+  CHECK(bad_timeout.exit_code == 2);
+  auto no_email = Confirm(ep, {});
+  CHECK(no_email.exit_code == 2);
+  auto bad_endpoint = Confirm("ftp://example.com/x", {"--email", "a@example.com"});
+  CHECK(bad_endpoint.exit_code == 2);
+  auto no_command = RunProcess({kMfa}, {});
+  CHECK(no_command.exit_code == 2);
+  CHECK(server.connections() == 0);
+}
+
+TEST_CASE("the endpoint can come from BRIGHTOFFICE_ENDPOINT") {
+  Mock mock;
+  auto r = RunProcess({kMfa, "confirm", "--email", "jane@example.com", "--json"},
+                      Env({{"BRIGHTOFFICE_ENDPOINT", mock.endpoint}, {"BRIGHTOFFICE_MFA_CODE", "123456"}}));
+  CHECK(r.exit_code == 0);
+  CHECK(OneJsonLine(r)["successCode"] == "SUCCESS");
+  auto none = RunProcess({kMfa, "confirm", "--email", "jane@example.com"}, Env());
+  CHECK(none.exit_code == 2);
+  CHECK(none.err.find("--endpoint") != std::string::npos);
+}
+
+TEST_CASE("failures on the way exit 4 with their kind") {
+  const int port = brightoffice::tests::UnusedPort();
+  auto refused = Confirm("http://127.0.0.1:" + std::to_string(port) + "/Webservices/BrightOfficeAPI.asmx",
+                         {"--email", "a@example.com", "--json"});
+  CHECK(refused.exit_code == 4);
+  CHECK(OneJsonLine(refused)["error"]["kind"] == "connection");
+
+  brightoffice::tests::CannedReply html;
+  html.bytes = brightoffice::tests::HttpResponse(500, "text/html", "<html>oops</html>");
+  html.close_after = true;
+  brightoffice::tests::CannedServer server(html);
+  auto r = Confirm(server.endpoint(), {"--email", "a@example.com", "--json"});
+  CHECK(r.exit_code == 4);
+  json j = OneJsonLine(r);
+  CHECK(j["error"]["kind"] == "http_status");
+  CHECK(j["httpStatus"] == 500);
+}
+
+TEST_CASE("--help, --version") {
+  auto help = RunProcess({kMfa, "--help"}, {});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("confirm") != std::string::npos);
+  CHECK(help.out.find("demo") != std::string::npos);
+  auto version = RunProcess({kMfa, "--version"}, {});
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.find("brightoffice-mfa 0.") != std::string::npos);
+  auto mock_help = RunProcess({kMock, "--help"}, {});
+  CHECK(mock_help.exit_code == 0);
+  CHECK(mock_help.out.find("--fixtures") != std::string::npos);
+  auto mock_bad = RunProcess({kMock, "--fixtures", "/nonexistent.json"}, {});
+  CHECK(mock_bad.exit_code == 2);
+}
+
+TEST_CASE("brightoffice-mock --record writes each request to a file") {
+  char dir_template[] = "/tmp/brightoffice-record-XXXXXX";
+  REQUIRE(mkdtemp(dir_template) != nullptr);
+  const std::string dir = dir_template;
+  {
+    BackgroundProcess mock({kMock, "--record", dir, "--latency-ms", "10"});
+    const std::string line = mock.FirstLine();
+    REQUIRE(line.rfind("listening on ", 0) == 0);
+    auto r = Confirm(line.substr(13), {"--email", "rec@example.com", "--mfa-code", "123456"});
+    CHECK(r.exit_code == 0);
+  }
+  auto cat = RunProcess({"/bin/cat", dir + "/request-000001.http"}, {});
+  CHECK(cat.exit_code == 0);
+  CHECK(cat.out.rfind("POST /Webservices/BrightOfficeAPI.asmx HTTP/1.1", 0) == 0);
+  CHECK(cat.out.find("rec@example.com") != std::string::npos);
+  RunProcess({"/bin/rm", "-rf", dir}, {});
+}

@@ -1,0 +1,37 @@
+#ifndef BRIGHTOFFICE_TESTS_PROCESS_H
+#define BRIGHTOFFICE_TESTS_PROCESS_H
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace brightoffice::tests {
+
+struct ProcessResult {
+  int exit_code = -1;  ///< -1 when killed or not started
+  std::string out;
+  std::string err;
+  double seconds = 0;
+};
+
+/// Runs `argv` with exactly the environment `env` (nothing inherited) and waits for it,
+/// killing it after `timeout_seconds`.
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env, double timeout_seconds = 30);
+
+/// A program that runs in the background until destroyed (SIGTERM, then wait).
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::vector<std::string>& argv);
+  ~BackgroundProcess();
+  /// The first line the program wrote to stdout (waits up to 10 s; "" on EOF or timeout).
+  std::string FirstLine();
+
+ private:
+  int pid_ = -1;
+  int out_fd_ = -1;
+};
+
+}  // namespace brightoffice::tests
+
+#endif  // BRIGHTOFFICE_TESTS_PROCESS_H

@@ -1,0 +1,53 @@
+#include <doctest/doctest.h>
+
+#include "internal/text.h"
+
+using brightoffice::ErrorKind;
+using brightoffice::internal::Redactor;
+using brightoffice::internal::ValidateXmlText;
+
+TEST_CASE("text XML can carry is accepted") {
+  for (const char* text : {"", "plain", "Zoë", "密码", "tab\tnew\nline\rcr", "emoji \xF0\x9F\x94\x91",
+                           "<&>\"'", "\xEF\xBF\xBD"}) {
+    CAPTURE(text);
+    CHECK(ValidateXmlText("f", text).ok());
+  }
+}
+
+TEST_CASE("invalid UTF-8 and characters XML forbids are refused without echoing the text") {
+  const std::string cases[] = {
+      std::string("a\x01z"), std::string("nul\0byte", 8), "\x7f ok but \x0b",
+      "\xC3",                    // truncated
+      "\xC0\xAF",                // overlong
+      "\xE0\x80\xAF",            // overlong 3-byte
+      "\xED\xA0\x80",            // surrogate
+      "\xF4\x90\x80\x80",        // above U+10FFFF
+      "\xFF", "\x80",            // invalid lead bytes
+      "\xEF\xBF\xBE",            // U+FFFE
+  };
+  for (const auto& text : cases) {
+    auto s = ValidateXmlText("CustomerInfo.MFACode", text);
+    CHECK_FALSE(s.ok());
+    if (!s.ok()) {
+      CHECK(s.kind() == ErrorKind::kInvalidArgument);
+      CHECK(s.message().find("CustomerInfo.MFACode") == 0);
+    }
+  }
+  // U+007F is allowed by XML 1.0, U+000B is not: the message names the byte offset.
+  auto s = ValidateXmlText("f", "\x7f ok but \x0b");
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("byte 9") != std::string::npos);
+}
+
+TEST_CASE("Redactor hides raw and XML-escaped secrets, longest first") {
+  Redactor r;
+  r.Add("p<w&d");
+  r.Add("123456");
+  r.Add("");  // ignored
+  CHECK(r.Apply("code 123456 and p<w&d and p&lt;w&amp;d") == "code *** and *** and ***");
+  CHECK(r.Apply("nothing here") == "nothing here");
+  Redactor overlap;
+  overlap.Add("abc");
+  overlap.Add("abcdef");
+  CHECK(overlap.Apply("xabcdefx abc") == "x***x ***");
+}
