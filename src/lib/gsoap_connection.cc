@@ -5,6 +5,7 @@
 #include "internal/gsoap_connection.h"
 
 #include <openssl/crypto.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -162,6 +163,13 @@ struct PooledContext {
   }
 };
 
+// An idle keep-alive connection has nothing to read. Readable means the peer closed it (EOF)
+// or sent something unasked; either way it must not carry the next request.
+bool PeerClosedOrSpoke(SOAP_SOCKET socket) {
+  pollfd p{socket, POLLIN, 0};
+  return ::poll(&p, 1, 0) != 0;
+}
+
 class GsoapConnection final : public Connection {
  public:
   GsoapConnection(Options options, ApiCredentials credentials)
@@ -241,9 +249,13 @@ class GsoapConnection final : public Connection {
       while (!idle_.empty()) {
         std::unique_ptr<PooledContext> c = std::move(idle_.back());
         idle_.pop_back();
-        if (Clock::now() - c->last_used > options_.max_idle_time) {
-          c->proxy.soap->keep_alive = 0;
-          soap_force_closesock(c->proxy.soap);
+        struct soap* soap = c->proxy.soap;
+        if (soap_valid_socket(soap->socket) &&
+            (Clock::now() - c->last_used > options_.max_idle_time || PeerClosedOrSpoke(soap->socket))) {
+          // Too old, or the server closed it (ASMX does after 100 responses and when idle):
+          // open a new connection rather than write a request into a dead one.
+          soap->keep_alive = 0;
+          soap_force_closesock(soap);
         }
         return c;
       }

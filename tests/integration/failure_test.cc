@@ -212,3 +212,30 @@ TEST_CASE("input that cannot be sent faithfully is refused before anything is se
   }
   CHECK(server.connections() == 0);
 }
+
+TEST_CASE("a server that closes the connection after every response: each call opens a new one") {
+  CannedServer server(Reply(HttpResponse(200, "text/xml; charset=utf-8", Result11("SUCCESS")), true));
+  Options o;
+  o.endpoint = server.endpoint();
+  auto client = Client::Create(o, {"api-user", Secret("api-secret")});
+  REQUIRE(client.ok());
+  for (int i = 0; i < 5; ++i) {
+    auto r = client->ConfirmCustomerUserMfa(Jane());
+    INFO(i << ": " << r.status().ToString());
+    REQUIRE(r.ok());
+    CHECK(r->succeeded());
+  }
+  CHECK(server.requests().size() == 5);
+  CHECK(server.connections() == 5);
+}
+
+TEST_CASE("keep-alive: consecutive calls share one connection") {
+  CannedServer server(Reply(HttpResponse(200, "text/xml; charset=utf-8", Result11("SUCCESS"))));
+  Options o;
+  o.endpoint = server.endpoint();
+  auto client = Client::Create(o, {"api-user", Secret("api-secret")});
+  REQUIRE(client.ok());
+  for (int i = 0; i < 5; ++i) REQUIRE(client->ConfirmCustomerUserMfa(Jane()).ok());
+  CHECK(server.connections() == 1);
+  CHECK(server.requests().size() == 5);
+}
