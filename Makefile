@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   installs missing Debian packages, builds, and runs `brightoffice-mfa demo`
 #   make test   the same build, then the whole test suite (ctest)
-# Other targets: make deps | build | generate | check-generated | clean
+# Other targets: make deps | build | interop | generate | check-generated | clean
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -12,13 +12,20 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES := g++ cmake make pkg-config gsoap libgsoap-dev libssl-dev zlib1g-dev openssl \
   doctest-dev libcli11-dev nlohmann-json3-dev libxml2-dev libxml2-utils curl
 
-.PHONY: demo test deps build generate check-generated clean
+.PHONY: demo test deps interop-deps interop build generate check-generated clean
 
 demo: build
 	$(BUILD_DIR)/brightoffice-mfa demo
 
-test: build
+test: build interop-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 300 -j $(JOBS)
+
+# The independent SOAP stacks of the interop tests: Mono (ASMX), python3-zeep, node-soap.
+interop-deps:
+	bash tests/interop/install-deps.sh
+
+interop: build interop-deps
+	cd $(BUILD_DIR) && ctest -L interop --output-on-failure -j $(JOBS)
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
