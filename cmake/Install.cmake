@@ -107,3 +107,7 @@ foreach(pc brightoffice brightoffice-bindings)
   install(FILES "${CMAKE_CURRENT_BINARY_DIR}/${pc}.pc"
     DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig" COMPONENT dev)
 endforeach()
+
+if(BRIGHTOFFICE_BUILD_TESTS)
+  add_subdirectory(tests/install)
+endif()

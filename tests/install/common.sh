@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
+# Helpers shared by the install tests (sourced).
+set -euo pipefail
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+step() { echo "--- $*"; }
+
+# expect_contains FILE TEXT: FILE holds TEXT (fixed string).
+expect_contains() {
+  grep -qF -- "$2" "$1" || { echo "--- $1:" >&2; cat "$1" >&2; fail "$1 lacks: $2"; }
+}
+
+# start_mock MOCK_BINARY RECORD_DIR: starts brightoffice-mock on a free port; sets MOCK_PID
+# and MOCK_ENDPOINT (from its first line), and stops it when the script exits.
+start_mock() {
+  local log="$2.log"
+  mkdir -p "$2"
+  "$1" --port 0 --record "$2" > "$log" 2>&1 &
+  MOCK_PID=$!
+  trap 'kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do
+    if grep -q '^listening on ' "$log"; then
+      MOCK_ENDPOINT=$(sed -n '1s/^listening on //p' "$log")
+      return 0
+    fi
+    kill -0 "$MOCK_PID" 2>/dev/null || { cat "$log" >&2; fail "brightoffice-mock exited"; }
+    sleep 0.1
+  done
+  fail "brightoffice-mock did not start"
+}
+
+# configure_and_build SOURCE BUILD [cmake args...]: a quiet CMake configure + build that shows
+# its output only when it fails.
+configure_and_build() {
+  local src="$1" bin="$2"; shift 2
+  rm -rf "$bin"
+  if ! { cmake -S "$src" -B "$bin" "$@" && cmake --build "$bin" -j 2; } > "$bin.log" 2>&1; then
+    cat "$bin.log" >&2
+    fail "building $src"
+  fi
+}
