@@ -108,6 +108,8 @@ foreach(pc brightoffice brightoffice-bindings)
     DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig" COMPONENT dev)
 endforeach()
 
+include(cmake/Packaging.cmake)
+
 if(BRIGHTOFFICE_BUILD_TESTS)
   add_subdirectory(tests/install)
 endif()

@@ -39,3 +39,18 @@ configure_and_build() {
     fail "building $src"
   fi
 }
+
+# check_minimal EXE OUT_FILE: runs examples/minimal against MOCK_ENDPOINT with a right MFA
+# code (exit 0, SUCCESS) and a wrong one (exit 3, OTHER).
+check_minimal() {
+  local exe=$1 out=$2 status=0
+  step "$exe: a right code, then a wrong one"
+  BRIGHTOFFICE_USERNAME=api-user BRIGHTOFFICE_PASSWORD=api-secret BRIGHTOFFICE_EMAIL=jane.doe@example.com \
+    BRIGHTOFFICE_MFA_CODE=123456 "$exe" "$MOCK_ENDPOINT" > "$out" || fail "$exe exited $? for a right code"
+  expect_contains "$out" "successCode: SUCCESS"
+  expect_contains "$out" "message: MFA confirmed for jane.doe@example.com"
+  BRIGHTOFFICE_USERNAME=api-user BRIGHTOFFICE_PASSWORD=api-secret BRIGHTOFFICE_EMAIL=jane.doe@example.com \
+    BRIGHTOFFICE_MFA_CODE=000000 "$exe" "$MOCK_ENDPOINT" > "$out" || status=$?
+  [ "$status" -eq 3 ] || fail "$exe exited $status for a wrong code, not 3"
+  expect_contains "$out" "successCode: OTHER"
+}
