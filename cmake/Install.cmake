@@ -109,6 +109,7 @@ foreach(pc brightoffice brightoffice-bindings)
 endforeach()
 
 include(cmake/Packaging.cmake)
+include(cmake/Docs.cmake)
 
 if(BRIGHTOFFICE_BUILD_TESTS)
   add_subdirectory(tests/install)
