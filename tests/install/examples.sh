@@ -6,8 +6,9 @@
 # Builds examples/minimal and examples/existing_gsoap_app against the BrightOffice installed
 # in PREFIX -- MODE `cmake` through find_package(BrightOffice CONFIG), MODE `pkg-config`
 # through the pkg-config modules -- and runs them against PREFIX/bin/brightoffice-mock.
-# MODE `cmake` also builds minimal against the static facade; MODE `pkg-config` also with
-# one plain compiler command line, as a Makefile would.
+# MODE `cmake` also builds minimal against the static facade and runs a test program of
+# brightoffice::mock; MODE `pkg-config` also builds minimal with one plain compiler command
+# line, as a Makefile would.
 source "$(dirname "$0")/common.sh"
 mode=$1 prefix=$2 source=$3 work=$4 cxx=${5:-c++}
 rm -rf "$work"
@@ -29,6 +30,10 @@ minimals=("$work/minimal/minimal")
 if [ "$mode" = cmake ]; then
   configure_and_build "$source/examples/minimal" "$work/minimal-static" "${args[@]}" -DUSE_STATIC=ON
   minimals+=("$work/minimal-static/minimal")
+  # The installed brightoffice::mock, in-process.
+  configure_and_build "$(dirname "$0")/mock_app" "$work/mock_app" "${args[@]}"
+  "$work/mock_app/mock_app" > "$work/mock_app.out" || { cat "$work/mock_app.out" >&2; fail "mock_app"; }
+  expect_contains "$work/mock_app.out" "in-process mock: SUCCESS"
   readelf -d "$work/minimal-static/minimal" > "$work/minimal-static.dynamic"
   if grep -F 'libbrightoffice' "$work/minimal-static.dynamic"; then fail "the static build needs libbrightoffice.so"; fi
 else
