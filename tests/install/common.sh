@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # Helpers shared by the install tests (sourced).
 set -euo pipefail
+# The library folder under the prefix (CMAKE_INSTALL_LIBDIR), from ctest.
+libdir=${BRIGHTOFFICE_LIBDIR:-lib}
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "--- $*"; }

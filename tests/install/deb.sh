@@ -25,11 +25,11 @@ expect_contains "$work/tools.depends" "libgsoap-2.8.124"
 dpkg-deb -c "$dev" > "$work/dev.contents"
 dpkg-deb -c "$tools" > "$work/tools.contents"
 for f in ./usr/include/brightoffice/client.h ./usr/include/brightoffice/gsoap/brightoffice_gsoapBrightOfficeAPISoapProxy.h \
-         ./usr/lib/cmake/BrightOffice/BrightOfficeConfig.cmake ./usr/lib/pkgconfig/brightoffice.pc \
-         ./usr/lib/libbrightoffice_gsoap_globals.a ./usr/share/doc/libbrightoffice-dev/copyright; do
+         ./usr/$libdir/cmake/BrightOffice/BrightOfficeConfig.cmake ./usr/$libdir/pkgconfig/brightoffice.pc \
+         ./usr/$libdir/libbrightoffice_gsoap_globals.a ./usr/share/doc/libbrightoffice-dev/copyright; do
   expect_contains "$work/dev.contents" " $f"
 done
-expect_contains "$work/dev.contents" "./usr/lib/libbrightoffice.so.0"
+expect_contains "$work/dev.contents" "./usr/$libdir/libbrightoffice.so.0"
 expect_contains "$work/tools.contents" " ./usr/bin/brightoffice-mfa"
 expect_contains "$work/tools.contents" " ./usr/bin/brightoffice-mock"
 if grep -F './usr/bin/' "$work/dev.contents"; then fail "the library package holds programs"; fi
@@ -43,7 +43,7 @@ unset CMAKE_PREFIX_PATH
 configure_and_build "$source/examples/minimal" "$work/minimal" -DCMAKE_PREFIX_PATH="$work/root/usr" \
   -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
 readelf -d "$work/minimal/minimal" > "$work/minimal.dynamic"
-expect_contains "$work/minimal.dynamic" "$work/root/usr/lib"   # the unpacked library, not another
+expect_contains "$work/minimal.dynamic" "$work/root/usr/$libdir"   # the unpacked library, not another
 start_mock "$work/root/usr/bin/brightoffice-mock" "$work/requests"
 check_minimal "$work/minimal/minimal" "$work/out.txt"
 

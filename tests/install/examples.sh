@@ -16,7 +16,7 @@ mkdir -p "$work"
 
 case "$mode" in
   cmake)      args=(-DCMAKE_PREFIX_PATH="$prefix") ;;
-  pkg-config) args=(-DUSE_PKG_CONFIG=ON); export PKG_CONFIG_PATH="$prefix/lib/pkgconfig" ;;
+  pkg-config) args=(-DUSE_PKG_CONFIG=ON); export PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig" ;;
   *) fail "mode: cmake or pkg-config" ;;
 esac
 # Nothing from the build tree may leak in: only PREFIX and the system.
@@ -39,7 +39,7 @@ if [ "$mode" = cmake ]; then
 else
   # shellcheck disable=SC2046
   "$cxx" -std=c++17 -o "$work/minimal-cli" "$source/examples/minimal/main.cc" \
-    $(pkg-config --cflags --libs brightoffice) -Wl,-rpath,"$prefix/lib" || fail "plain pkg-config build"
+    $(pkg-config --cflags --libs brightoffice) -Wl,-rpath,"$prefix/$libdir" || fail "plain pkg-config build"
   minimals+=("$work/minimal-cli")
 fi
 readelf -d "$work/minimal/minimal" > "$work/minimal.dynamic"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 #
-# install_tree.sh BUILD_DIR PREFIX SOURCE_DIR CXX VERSION SOVERSION
+# install_tree.sh BUILD_DIR PREFIX CXX VERSION SOVERSION
 #
 # `cmake --install` into PREFIX (emptied first), then checks what is there:
 #   - exactly the files of expected_files.txt (a new or missing file fails);
@@ -10,7 +10,7 @@
 #     (brightoffice_gsoap::) nor any global gSOAP symbol, which stay undefined in it;
 #   - the globals archive holds one object; the pkg-config modules answer.
 source "$(dirname "$0")/common.sh"
-build=$1 prefix=$2 source=$3 cxx=$4 version=$5 soversion=$6
+build=$1 prefix=$2 cxx=$3 version=$4 soversion=$5
 here=$(cd "$(dirname "$0")" && pwd)
 work="$prefix.work"
 rm -rf "$prefix" "$work"
@@ -23,7 +23,7 @@ step "installed files"
 (cd "$prefix" && find . \( -type f -o -type l \) -printf '%P\n' | sort | while IFS= read -r f; do
    if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; else echo "$f"; fi
  done) | sed -E 's/Targets-[a-z]+\.cmake$/Targets-CONFIG.cmake/' > "$work/actual.txt"
-sed -e "s/@VERSION@/$version/g" -e "s/@SOVERSION@/$soversion/g" "$here/expected_files.txt" | sort > "$work/expected.txt"
+sed -e "s/@VERSION@/$version/g" -e "s/@SOVERSION@/$soversion/g" -e "s|^lib/|$libdir/|" "$here/expected_files.txt" | sort > "$work/expected.txt"
 diff -u "$work/expected.txt" "$work/actual.txt" || fail "installed files differ from tests/install/expected_files.txt"
 
 step "each public header compiles alone, and all together"
@@ -48,7 +48,7 @@ done < <(cd "$prefix/include/brightoffice/gsoap" && ls *.h)
 "$cxx" "${flags[@]}" -I"$prefix/include/brightoffice/gsoap" $gsoap_cflags "$all" || fail "the headers do not compile together"
 
 step "libbrightoffice.so: SONAME, no bindings or gSOAP globals inside"
-so="$prefix/lib/libbrightoffice.so.$version"
+so="$prefix/$libdir/libbrightoffice.so.$version"
 # (outputs go to files first: `cmd | grep -q` can fail on SIGPIPE under pipefail)
 readelf -d "$so" > "$work/dynamic.txt"
 expect_contains "$work/dynamic.txt" "Library soname: [libbrightoffice.so.$soversion]"
@@ -61,10 +61,10 @@ fi
 # The globals are left to the program (its own, or brightoffice::gsoap_globals).
 expect_contains "$work/undefined.txt" 'soap_putheader(soap*)'
 expect_contains "$work/undefined.txt" 'soap_faultcode(soap*)'
-[ "$(ar t "$prefix/lib/libbrightoffice_gsoap_globals.a" | wc -l)" -eq 1 ] || fail "the globals archive must hold exactly one object"
+[ "$(ar t "$prefix/$libdir/libbrightoffice_gsoap_globals.a" | wc -l)" -eq 1 ] || fail "the globals archive must hold exactly one object"
 
 step "pkg-config"
-export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+export PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig"
 [ "$(pkg-config --modversion brightoffice)" = "$version" ] || fail "brightoffice.pc version"
 [ "$(pkg-config --modversion brightoffice-bindings)" = "$version" ] || fail "brightoffice-bindings.pc version"
 libs=$(pkg-config --libs brightoffice)
