@@ -31,18 +31,20 @@ gsoap_cflags=$(pkg-config --cflags gsoapssl++)
 flags=(-std=c++17 -fsyntax-only -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Werror -I"$prefix/include")
 all="$work/all.cc"
 : > "$all"
-while IFS= read -r h; do
-  printf '#include <%s>\n' "$h" > "$work/one.cc"
-  printf '#include <%s>\n' "$h" >> "$all"
-  "$cxx" "${flags[@]}" "$work/one.cc" || fail "$h does not compile on its own"
-done < <(cd "$prefix/include" && find brightoffice -name '*.h' -not -path 'brightoffice/gsoap/*' | sort)
-while IFS= read -r h; do
-  printf '#include <%s>\n' "$h" > "$work/one.cc"
-  printf '#include <%s>\n' "$h" >> "$all"
-  # shellcheck disable=SC2086
-  "$cxx" "${flags[@]}" -I"$prefix/include/brightoffice/gsoap" $gsoap_cflags "$work/one.cc" \
-    || fail "generated header $h does not compile on its own"
-done < <(cd "$prefix/include/brightoffice/gsoap" && ls *.h)
+# compile_alone HEADER [FLAGS...]: a TU of that one #include; also adds it to the all-in-one TU.
+compile_alone() {
+  local h=$1; shift
+  printf '#include <%s>\n' "$h" | tee -a "$all" > "$work/one.cc"
+  "$cxx" "${flags[@]}" "$@" "$work/one.cc" || fail "$h does not compile on its own"
+}
+# The facade's headers need nothing but the C++ library; the generated ones gSOAP's flags.
+for h in $(cd "$prefix/include" && find brightoffice -name '*.h' -not -path 'brightoffice/gsoap/*' | sort); do
+  compile_alone "$h"
+done
+# shellcheck disable=SC2086
+for h in $(cd "$prefix/include/brightoffice/gsoap" && ls *.h); do
+  compile_alone "$h" -I"$prefix/include/brightoffice/gsoap" $gsoap_cflags
+done
 [ "$(wc -l < "$all")" -eq "$(grep -c '^include/.*\.h$' "$work/expected.txt")" ] || fail "not every installed header was compiled"
 # shellcheck disable=SC2086
 "$cxx" "${flags[@]}" -I"$prefix/include/brightoffice/gsoap" $gsoap_cflags "$all" || fail "the headers do not compile together"
