@@ -3,6 +3,9 @@
 set -euo pipefail
 # The library folder under the prefix (CMAKE_INSTALL_LIBDIR), from ctest.
 libdir=${BRIGHTOFFICE_LIBDIR:-lib}
+# The CMake that built the project (from ctest), not whichever is first on PATH.
+cmake=${BRIGHTOFFICE_CMAKE:-cmake}
+cpack=${BRIGHTOFFICE_CPACK:-cpack}
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "--- $*"; }
@@ -36,7 +39,7 @@ start_mock() {
 configure_and_build() {
   local src="$1" bin="$2"; shift 2
   rm -rf "$bin"
-  if ! { cmake -S "$src" -B "$bin" "$@" && cmake --build "$bin" -j 2; } > "$bin.log" 2>&1; then
+  if ! { "$cmake" -S "$src" -B "$bin" "$@" && "$cmake" --build "$bin" -j 2; } > "$bin.log" 2>&1; then
     cat "$bin.log" >&2
     fail "building $src"
   fi

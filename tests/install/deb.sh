@@ -12,7 +12,7 @@ rm -rf "$work"
 mkdir -p "$work/root"
 
 step "cpack -G DEB"
-cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/debs" > "$work/cpack.log" 2>&1 || { cat "$work/cpack.log" >&2; fail cpack; }
+"$cpack" -G DEB --config "$build/CPackConfig.cmake" -B "$work/debs" > "$work/cpack.log" 2>&1 || { cat "$work/cpack.log" >&2; fail cpack; }
 dev=$(ls "$work"/debs/libbrightoffice-dev_*.deb)
 tools=$(ls "$work"/debs/brightoffice-tools_*.deb)
 

@@ -17,7 +17,7 @@ rm -rf "$prefix" "$work"
 mkdir -p "$work"
 
 step "cmake --install $build --prefix $prefix"
-cmake --install "$build" --prefix "$prefix" > "$work/install.log" || { cat "$work/install.log" >&2; fail "cmake --install"; }
+"$cmake" --install "$build" --prefix "$prefix" > "$work/install.log" || { cat "$work/install.log" >&2; fail "cmake --install"; }
 
 step "installed files"
 (cd "$prefix" && find . \( -type f -o -type l \) -printf '%P\n' | sort | while IFS= read -r f; do
