@@ -10,12 +10,14 @@
 //
 //   existing_gsoap_app BRIGHTOFFICE_ENDPOINT
 //
-// It serves one Calculator request itself on a free loopback port. Exit status 0 when all four
-// calls gave the expected answers, 1 otherwise, 2 on a usage error.
+// It serves one Calculator request itself on a free loopback port. Exit status 0 when the gSOAP
+// globals are its own and all four calls gave the expected answers, 1 otherwise, 2 on a usage
+// error.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -97,6 +99,17 @@ int main(int argc, char** argv) {
   }
   const std::string endpoint = argv[1];
   bool ok = true;
+
+  // The gSOAP runtime's global namespace table is this program's own (Calculator.nsmap, with
+  // its ns1 prefix): linking BrightOffice added no second set of gSOAP globals.
+  {
+    soap context;
+    bool own = false;
+    for (const Namespace* p = context.namespaces; p != nullptr && p->id != nullptr; ++p) {
+      own = own || std::strcmp(p->id, "ns1") == 0;
+    }
+    ok &= Expect(own, "the gSOAP globals are the application's own");
+  }
 
   // The application's own service, on a free loopback port, serving one request.
   Calculator service;

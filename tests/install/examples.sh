@@ -53,7 +53,7 @@ step "existing_gsoap_app"
 before=$(find "$work/requests" -name 'request-*' | wc -l)
 "$work/existing_gsoap_app/existing_gsoap_app" "$MOCK_ENDPOINT" > "$work/out.txt" || { cat "$work/out.txt" >&2; fail "existing_gsoap_app failed"; }
 cat "$work/out.txt"
-[ "$(grep -c '^ok: ' "$work/out.txt")" -eq 4 ] || fail "existing_gsoap_app: not 4 ok lines"
+[ "$(grep -c '^ok: ' "$work/out.txt")" -eq 5 ] || fail "existing_gsoap_app: not 5 ok lines"
 expect_contains "$work/out.txt" "2 + 40 = 42"
 # Its three BrightOffice requests, in order: proxy SOAP 1.1, proxy SOAP 1.2, facade SOAP 1.1.
 mapfile -t requests < <(find "$work/requests" -name 'request-*' | sort | tail -n +"$((before + 1))")
