@@ -65,6 +65,31 @@ expect_contains "$work/undefined.txt" 'soap_putheader(soap*)'
 expect_contains "$work/undefined.txt" 'soap_faultcode(soap*)'
 [ "$(ar t "$prefix/$libdir/libbrightoffice_gsoap_globals.a" | wc -l)" -eq 1 ] || fail "the globals archive must hold exactly one object"
 
+step "CMake package: targets, and the versions it accepts"
+# package_check REQUEST: configures package_check/ asking find_package for REQUEST.
+package_check() {
+  "$cmake" -S "$here/package_check" -B "$work/package_check" -DREQUEST="$1" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF > "$work/package_check.log" 2>&1 \
+    || { cat "$work/package_check.log" >&2; fail "configuring package_check"; }
+}
+package_check "$version"
+for line in "BrightOffice found=1 version=$version" "target brightoffice::brightoffice SHARED_LIBRARY" \
+            "target brightoffice::brightoffice_static STATIC_LIBRARY" "target brightoffice::bindings STATIC_LIBRARY" \
+            "target brightoffice::gsoap_globals STATIC_LIBRARY" "target brightoffice::mock STATIC_LIBRARY"; do
+  expect_contains "$work/package_check.log" "$line"
+done
+# The policy of docs/install.md: while the major version is 0, only the same 0.MINOR.
+IFS=. read -r major minor _ <<< "$version"
+package_check "$major.$minor"
+expect_contains "$work/package_check.log" "BrightOffice found=1"
+if [ "$major" -eq 0 ]; then newer="0.$((minor + 1))"; else newer="$((major + 1)).0"; fi
+package_check "$newer"
+expect_contains "$work/package_check.log" "BrightOffice found=0"
+if [ "$major" -eq 0 ] && [ "$minor" -gt 0 ]; then
+  package_check "0.$((minor - 1))"
+  expect_contains "$work/package_check.log" "BrightOffice found=0"
+fi
+
 step "pkg-config"
 export PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig"
 [ "$(pkg-config --modversion brightoffice)" = "$version" ] || fail "brightoffice.pc version"
