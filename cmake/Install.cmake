@@ -47,14 +47,17 @@ target_include_directories(brightoffice_shared PUBLIC
   "$<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/src/include>"
   "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>")
 # The bindings go in privately and hidden; the globals only into the INTERFACE (the program
-# links them, or has its own), never into the shared library itself.
+# links them, or has its own), never into the shared library itself. OpenSSL: libcrypto
+# (OPENSSL_cleanse) and libssl, for TLS code of the facade's own beside gSOAP's.
 target_link_libraries(brightoffice_shared
-  PRIVATE brightoffice_bindings OpenSSL::Crypto
+  PRIVATE brightoffice_bindings OpenSSL::SSL OpenSSL::Crypto
   PUBLIC Threads::Threads
   INTERFACE brightoffice_gsoap_globals)
 target_link_options(brightoffice_shared PRIVATE "LINKER:--exclude-libs,ALL")
 
 target_include_directories(brightoffice INTERFACE "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>")
+# The installed static facade must bring libssl as the shared one does.
+target_link_libraries(brightoffice PRIVATE OpenSSL::SSL)
 set_target_properties(brightoffice PROPERTIES EXPORT_NAME brightoffice_static)
 target_include_directories(brightoffice_bindings INTERFACE "$<INSTALL_INTERFACE:${BRIGHTOFFICE_GSOAP_INCLUDE_DIR}>")
 set_target_properties(brightoffice_bindings PROPERTIES EXPORT_NAME bindings)
