@@ -30,12 +30,12 @@ minimals=("$work/minimal/minimal")
 if [ "$mode" = cmake ]; then
   configure_and_build "$source/examples/minimal" "$work/minimal-static" "${args[@]}" -DUSE_STATIC=ON
   minimals+=("$work/minimal-static/minimal")
+  readelf -d "$work/minimal-static/minimal" > "$work/minimal-static.dynamic"
+  if grep -F 'libbrightoffice' "$work/minimal-static.dynamic"; then fail "the static build needs libbrightoffice.so"; fi
   # The installed brightoffice::mock, in-process.
   configure_and_build "$(dirname "$0")/mock_app" "$work/mock_app" "${args[@]}"
   "$work/mock_app/mock_app" > "$work/mock_app.out" || { cat "$work/mock_app.out" >&2; fail "mock_app"; }
   expect_contains "$work/mock_app.out" "in-process mock: SUCCESS"
-  readelf -d "$work/minimal-static/minimal" > "$work/minimal-static.dynamic"
-  if grep -F 'libbrightoffice' "$work/minimal-static.dynamic"; then fail "the static build needs libbrightoffice.so"; fi
 else
   # shellcheck disable=SC2046
   "$cxx" -std=c++17 -o "$work/minimal-cli" "$source/examples/minimal/main.cc" \
