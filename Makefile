@@ -12,6 +12,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES := g++ cmake make pkg-config gsoap libgsoap-dev libssl-dev zlib1g-dev openssl \
   doctest-dev libcli11-dev nlohmann-json3-dev libxml2-dev libxml2-utils curl
 
+# For the install tests and the API docs: dpkg-shlibdeps (CPack's .deb) and Doxygen.
+DEB_PACKAGES += dpkg-dev doxygen
+
 .PHONY: demo test deps interop-deps interop build generate check-generated clean
 
 demo: build

@@ -21,6 +21,7 @@ struct Options {
   /// http:// and https:// are accepted. Required.
   std::string endpoint;
 
+  /// The binding to use: SOAP 1.1 (text/xml, SOAPAction) by default, or SOAP 1.2.
   SoapVersion soap_version = SoapVersion::kSoap11;
 
   /// Time allowed to establish the TCP connection (the TLS handshake then runs under
@@ -35,6 +36,7 @@ struct Options {
   /// Extra trusted CA certificates (PEM file and/or OpenSSL hashed directory), used in
   /// addition to the system's CAs.
   std::string ca_file;
+  /// An OpenSSL hashed directory of extra trusted CA certificates (see ca_file).
   std::string ca_dir;
   /// Turns off verification of the server's certificate chain. Insecure: only for tests.
   bool insecure_skip_peer_verification = false;

@@ -17,16 +17,24 @@ namespace brightoffice {
 /// Thread Safety: a value type; distinct objects may be used from distinct threads.
 class Secret {
  public:
+  /// An empty secret.
   Secret() = default;
+  /// Holds `value` (moved in: pass an rvalue to leave no copy behind).
   explicit Secret(std::string value) : value_(std::move(value)) {}
+  /// A copy (wiped on destruction like the original).
   Secret(const Secret& other) : value_(other.value_) {}
+  /// Takes the text of `other`, which is left empty and wiped.
   Secret(Secret&& other) noexcept;
+  /// Wipes the current text, then copies `other`.
   Secret& operator=(const Secret& other);
+  /// Wipes the current text, then takes that of `other`, which is left empty and wiped.
   Secret& operator=(Secret&& other) noexcept;
+  /// Wipes the text.
   ~Secret();
 
   /// The secret text. Do not log it.
   std::string_view Reveal() const noexcept { return value_; }
+  /// True when the text is empty.
   bool empty() const noexcept { return value_.empty(); }
 
  private:

@@ -37,20 +37,27 @@ class Status {
   /// A failure of the given kind.
   Status(ErrorKind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
 
+  /// True for success, false for a failure.
   bool ok() const noexcept { return !kind_.has_value(); }
+  /// Same as ok().
   explicit operator bool() const noexcept { return ok(); }
   /// The failure kind. Precondition: !ok().
   ErrorKind kind() const { return *kind_; }
+  /// What went wrong, for people (empty when ok()). Never holds a secret.
   const std::string& message() const noexcept { return message_; }
 
   /// The HTTP status of the answer, when one was received (0 otherwise).
   int http_status() const noexcept { return http_status_; }
   /// SOAP fault parts, set for ErrorKind::kSoapFault (fault_code e.g. "soap:Server").
   const std::string& fault_code() const noexcept { return fault_code_; }
+  /// The fault's reason text (faultstring / Reason), with secrets replaced by `***`.
   const std::string& fault_string() const noexcept { return fault_string_; }
+  /// The fault's detail as text, when the fault had one, with secrets replaced by `***`.
   const std::string& fault_detail() const noexcept { return fault_detail_; }
 
+  /// Records the HTTP status of the answer; returns *this.
   Status& set_http_status(int status) { http_status_ = status; return *this; }
+  /// Records the SOAP fault parts (see fault_code()); returns *this.
   Status& set_fault(std::string code, std::string string, std::string detail) {
     fault_code_ = std::move(code);
     fault_string_ = std::move(string);
@@ -73,8 +80,10 @@ class Status {
 /// Thrown only by StatusOr<T>::value() when it holds no value.
 class BadStatusOrAccess : public std::runtime_error {
  public:
+  /// An exception for the given failure; what() is status.ToString().
   explicit BadStatusOrAccess(Status status)
       : std::runtime_error(status.ToString()), status_(std::move(status)) {}
+  /// The failure the StatusOr held.
   const Status& status() const noexcept { return status_; }
 
  private:
@@ -92,20 +101,29 @@ class StatusOr {
   StatusOr(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (status_.ok()) status_ = Status(ErrorKind::kInvalidArgument, "StatusOr built from an OK status without a value");
   }
+  /// A value.
   StatusOr(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
 
+  /// True when a value is held.
   bool ok() const noexcept { return value_.has_value(); }
+  /// Same as ok().
   explicit operator bool() const noexcept { return ok(); }
   /// OK when a value is held.
   const Status& status() const noexcept { return status_; }
 
   /// The value; throws BadStatusOrAccess when there is none.
   const T& value() const& { Check(); return *value_; }
+  /// The value; throws BadStatusOrAccess when there is none.
   T& value() & { Check(); return *value_; }
+  /// The value, moved out; throws BadStatusOrAccess when there is none.
   T&& value() && { Check(); return std::move(*value_); }
+  /// Same as value().
   const T& operator*() const& { return value(); }
+  /// Same as value().
   T& operator*() & { return value(); }
+  /// Member access to the value; throws BadStatusOrAccess when there is none.
   const T* operator->() const { return &value(); }
+  /// Member access to the value; throws BadStatusOrAccess when there is none.
   T* operator->() { return &value(); }
 
  private:

@@ -30,21 +30,21 @@ std::ostream& operator<<(std::ostream&, const CustomerInfo&) = delete;
 /// The API user the application authenticates as (the UserInfo element). Kept apart from
 /// Options so that options can be logged and copied freely. Cannot be streamed.
 struct ApiCredentials {
-  std::string username;
-  Secret password;
+  std::string username;  ///< UserInfo/Username.
+  Secret password;       ///< UserInfo/Password.
 };
 std::ostream& operator<<(std::ostream&, const ApiCredentials&) = delete;
 
 /// The SuccessCode of a delivered answer. kUnknown stands for a code this client does not
 /// know; ServiceResult::raw_code keeps its text.
 enum class SuccessCode {
-  kSuccess,
-  kSystemError,
-  kLoginError,
-  kOther,
-  kMissingRecord,
-  kParameterError,
-  kUnknown,
+  kSuccess,         ///< SUCCESS: the code was confirmed (and any new password set).
+  kSystemError,     ///< SYSTEMERROR: the service failed internally (see exception_message).
+  kLoginError,      ///< LOGINERROR: the API credentials (UserInfo) were refused.
+  kOther,           ///< OTHER: refused for another reason, e.g. a wrong MFA code.
+  kMissingRecord,   ///< MISSINGRECORD: no such customer user.
+  kParameterError,  ///< PARAMETERERROR: a required field was missing or invalid.
+  kUnknown,         ///< A code this client does not know; ServiceResult::raw_code has its text.
 };
 
 /// The wire text of a known code ("SUCCESS", "SYSTEMERROR", ...); "UNKNOWN" for kUnknown.
@@ -56,12 +56,13 @@ SuccessCode ParseSuccessCode(std::string_view wire_text) noexcept;
 /// A delivered answer (ConfirmCustomerUserMFAResult). A non-SUCCESS code is a result, not a
 /// failure: the call worked and the service said no.
 struct ServiceResult {
-  SuccessCode code = SuccessCode::kUnknown;
+  SuccessCode code = SuccessCode::kUnknown;      ///< The SuccessCode, parsed (see raw_code).
   std::string raw_code;                          ///< The SuccessCode text as received.
   std::optional<std::string> message;            ///< Absent when the element was absent.
   std::optional<std::string> exception_message;  ///< Absent when the element was absent.
-  bool is_system_error = false;
+  bool is_system_error = false;                  ///< IsSystemError as received.
 
+  /// True when the code is SUCCESS.
   bool succeeded() const noexcept { return code == SuccessCode::kSuccess; }
 };
 

@@ -28,7 +28,7 @@ struct MockServerOptions {
 /// A request as the mock received it, byte for byte.
 struct RecordedRequest {
   std::string head;  ///< Request line and headers, up to the blank line.
-  std::string body;
+  std::string body;  ///< The body, exactly as received.
 };
 
 /// A BrightOffice stand-in built on the generated gSOAP service skeleton: serves
@@ -48,6 +48,7 @@ class MockServer {
   MockServer(const MockServer&) = delete;
   MockServer& operator=(const MockServer&) = delete;
 
+  /// The port it listens on (the one picked when MockServerOptions::port was 0).
   int port() const;
   /// "http://127.0.0.1:PORT/Webservices/BrightOfficeAPI.asmx"
   std::string endpoint() const;

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
+#
+# examples.sh MODE PREFIX SOURCE_DIR WORK_DIR [CXX]
+#
+# Builds examples/minimal and examples/existing_gsoap_app against the BrightOffice installed
+# in PREFIX -- MODE `cmake` through find_package(BrightOffice CONFIG), MODE `pkg-config`
+# through the pkg-config modules -- and runs them against PREFIX/bin/brightoffice-mock.
+# MODE `cmake` also builds minimal against the static facade and runs a test program of
+# brightoffice::mock; MODE `pkg-config` also builds minimal with one plain compiler command
+# line, as a Makefile would.
+source "$(dirname "$0")/common.sh"
+mode=$1 prefix=$2 source=$3 work=$4 cxx=${5:-c++}
+rm -rf "$work"
+mkdir -p "$work"
+
+case "$mode" in
+  cmake)      args=(-DCMAKE_PREFIX_PATH="$prefix") ;;
+  pkg-config) args=(-DUSE_PKG_CONFIG=ON); export PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig" ;;
+  *) fail "mode: cmake or pkg-config" ;;
+esac
+# Nothing from the build tree may leak in: only PREFIX and the system.
+unset CMAKE_PREFIX_PATH
+args+=(-DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF)
+
+step "building the examples ($mode)"
+configure_and_build "$source/examples/minimal" "$work/minimal" "${args[@]}"
+configure_and_build "$source/examples/existing_gsoap_app" "$work/existing_gsoap_app" "${args[@]}"
+minimals=("$work/minimal/minimal")
+if [ "$mode" = cmake ]; then
+  configure_and_build "$source/examples/minimal" "$work/minimal-static" "${args[@]}" -DUSE_STATIC=ON
+  minimals+=("$work/minimal-static/minimal")
+  readelf -d "$work/minimal-static/minimal" > "$work/minimal-static.dynamic"
+  if grep -F 'libbrightoffice' "$work/minimal-static.dynamic"; then fail "the static build needs libbrightoffice.so"; fi
+  # The installed brightoffice::mock, in-process.
+  configure_and_build "$(dirname "$0")/mock_app" "$work/mock_app" "${args[@]}"
+  "$work/mock_app/mock_app" > "$work/mock_app.out" || { cat "$work/mock_app.out" >&2; fail "mock_app"; }
+  expect_contains "$work/mock_app.out" "in-process mock: SUCCESS"
+else
+  # shellcheck disable=SC2046
+  "$cxx" -std=c++17 -o "$work/minimal-cli" "$source/examples/minimal/main.cc" \
+    $(pkg-config --cflags --libs brightoffice) -Wl,-rpath,"$prefix/$libdir" || fail "plain pkg-config build"
+  minimals+=("$work/minimal-cli")
+fi
+readelf -d "$work/minimal/minimal" > "$work/minimal.dynamic"
+expect_contains "$work/minimal.dynamic" "libbrightoffice.so."
+
+start_mock "$prefix/bin/brightoffice-mock" "$work/requests"
+
+for exe in "${minimals[@]}"; do check_minimal "$exe" "$work/out.txt"; done
+
+step "existing_gsoap_app"
+before=$(find "$work/requests" -name 'request-*' | wc -l)
+"$work/existing_gsoap_app/existing_gsoap_app" "$MOCK_ENDPOINT" > "$work/out.txt" || { cat "$work/out.txt" >&2; fail "existing_gsoap_app failed"; }
+cat "$work/out.txt"
+[ "$(grep -c '^ok: ' "$work/out.txt")" -eq 5 ] || fail "existing_gsoap_app: not 5 ok lines"
+expect_contains "$work/out.txt" "2 + 40 = 42"
+# Its three BrightOffice requests, in order: proxy SOAP 1.1, proxy SOAP 1.2, facade SOAP 1.1.
+mapfile -t requests < <(find "$work/requests" -name 'request-*' | sort | tail -n +"$((before + 1))")
+[ "${#requests[@]}" -eq 3 ] || fail "the mock received ${#requests[@]} requests from existing_gsoap_app, not 3"
+expect_contains "${requests[0]}" "Content-Type: text/xml"
+expect_contains "${requests[0]}" "http://schemas.xmlsoap.org/soap/envelope/"
+expect_contains "${requests[1]}" "Content-Type: application/soap+xml"
+expect_contains "${requests[1]}" "http://www.w3.org/2003/05/soap-envelope"
+expect_contains "${requests[2]}" "Content-Type: text/xml"
+expect_contains "${requests[2]}" "User-Agent: brightoffice-cpp/"
+
+echo "examples ($mode) OK"
