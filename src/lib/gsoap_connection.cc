@@ -5,12 +5,19 @@
 #include "internal/gsoap_connection.h"
 
 #include <openssl/crypto.h>
+#include <arpa/inet.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "brightoffice/connection.h"
@@ -74,6 +81,80 @@ std::string Seconds(milliseconds d) {
   return buf;
 }
 
+// gSOAP's own certificate verification callback, wrapped by VerifyPeer to keep OpenSSL's
+// reason for a rejection. The handshake runs inside PooledContext::Open on the calling thread,
+// which points t_verify_error at that call's trace meanwhile.
+int (*g_gsoap_verify)(int, X509_STORE_CTX*) = nullptr;
+thread_local std::string* t_verify_error = nullptr;
+
+int VerifyPeer(int ok, X509_STORE_CTX* store) {
+  const int result = g_gsoap_verify ? g_gsoap_verify(ok, store) : ok;
+  if (!result && t_verify_error != nullptr && t_verify_error->empty()) {
+    const int error = X509_STORE_CTX_get_error(store);
+    std::string why = X509_verify_cert_error_string(error);
+    if (X509* cert = X509_STORE_CTX_get_current_cert(store)) {
+      char subject[256];
+      X509_NAME_oneline(X509_get_subject_name(cert), subject, sizeof subject);
+      why += " (certificate " + std::to_string(X509_STORE_CTX_get_error_depth(store)) + " of the chain: " +
+             subject + ")";
+    }
+    *t_verify_error = why;
+  }
+  return result;
+}
+
+// gSOAP sends the endpoint's host as SNI even when it is an IP address, which RFC 6066 does
+// not permit (some servers refuse such a handshake). Just before the ClientHello is written,
+// an IP literal is taken out again; a host name stays.
+void DropSniForIpLiteral(const SSL* ssl, int where, int) {
+  if ((where & SSL_CB_HANDSHAKE_START) == 0) return;
+  const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  if (name == nullptr) return;
+  unsigned char address[16];
+  if (inet_pton(AF_INET, name, address) == 1 || inet_pton(AF_INET6, name, address) == 1) {
+    SSL_set_tlsext_host_name(const_cast<SSL*>(ssl), nullptr);
+  }
+}
+
+// OpenSSL writes to the socket without MSG_NOSIGNAL, so a server that closes the connection
+// during a TLS write would raise SIGPIPE, whose default action ends the process. For the
+// duration of a call, SIGPIPE is blocked in the calling thread and one raised meanwhile is
+// taken off again; the caller's signal setup is left as it was.
+class ScopedSigpipeBlock {
+ public:
+  ScopedSigpipeBlock() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t old;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old);
+    was_blocked_ = sigismember(&old, SIGPIPE) == 1;
+    if (!was_blocked_) {
+      sigset_t pending;
+      sigpending(&pending);
+      was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    }
+  }
+  ~ScopedSigpipeBlock() {
+    if (was_blocked_) return;
+    if (!was_pending_) {
+      sigset_t pending;
+      sigpending(&pending);
+      if (sigismember(&pending, SIGPIPE) == 1) {
+        const timespec zero{0, 0};
+        sigtimedwait(&pipe_, nullptr, &zero);
+      }
+    }
+    pthread_sigmask(SIG_UNBLOCK, &pipe_, nullptr);
+  }
+  ScopedSigpipeBlock(const ScopedSigpipeBlock&) = delete;
+  ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
+
+ private:
+  sigset_t pipe_;
+  bool was_blocked_ = false;
+  bool was_pending_ = false;
+};
+
 // One gSOAP context with its keep-alive connection, used by one call at a time.
 struct PooledContext {
   Proxy proxy;
@@ -119,10 +200,13 @@ struct PooledContext {
     // The TLS handshake inside open() runs under the I/O timeouts.
     soap->send_timeout = soap->recv_timeout =
         ToGsoapTimeout(std::min<microseconds>(c->options->io_timeout, c->Remaining()));
-    return c->Timed(
+    t_verify_error = &c->trace.tls_verify_error;
+    const SOAP_SOCKET socket = c->Timed(
         soap->connect_timeout, c->options->connect_timeout, c->trace.connect_timed_out,
         [&] { return c->open(soap, endpoint, host, port); },
         [](SOAP_SOCKET s) { return !soap_valid_socket(s); });
+    t_verify_error = nullptr;
+    return socket;
   }
 
   static int Send(struct soap* soap, const char* data, size_t n) {
@@ -185,6 +269,9 @@ class GsoapConnection final : public Connection {
     if (!context.ok()) return context.status();
     PooledContext& c = **context;
     struct soap* soap = c.proxy.soap;
+
+    std::optional<ScopedSigpipeBlock> no_sigpipe;
+    if (https_) no_sigpipe.emplace();
 
     Redactor redactor;
     redactor.Add(credentials_.password.Reveal());
@@ -291,7 +378,11 @@ class GsoapConnection final : public Connection {
     soap->recv_maxlength = options_.max_response_bytes;
     if (https_) {
       static std::once_flag ssl_once;
-      std::call_once(ssl_once, [] { soap_ssl_init(); });
+      std::call_once(ssl_once, [soap] {
+        soap_ssl_init();
+        g_gsoap_verify = soap->fsslverify;
+      });
+      soap->fsslverify = &VerifyPeer;
       unsigned short flags = SOAP_TLSv1_2 | SOAP_TLSv1_3;
       if (!options_.insecure_skip_peer_verification) flags |= SOAP_SSL_REQUIRE_SERVER_AUTHENTICATION;
       if (options_.insecure_skip_host_verification) flags |= SOAP_SSL_SKIP_HOST_CHECK;
@@ -303,6 +394,7 @@ class GsoapConnection final : public Connection {
         return Status(ErrorKind::kTls, std::string("cannot set up TLS (CA file or directory): ") +
                                            (detail ? detail : "unknown error"));
       }
+      if (soap->ctx != nullptr) SSL_CTX_set_info_callback(soap->ctx, &DropSniForIpLiteral);
     }
     return c;
   }
@@ -336,7 +428,15 @@ Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& 
   const std::string errno_text = soap->errnum ? std::string(std::strerror(soap->errnum)) : "";
 
   if (error == SOAP_SSL_ERROR) {
+    if (!trace.tls_verify_error.empty()) {
+      return Status(ErrorKind::kTls, "TLS failed: the server's certificate was not accepted: " +
+                                         trace.tls_verify_error);
+    }
     std::string why = fault_detail.empty() ? fault_string : fault_detail;
+    if (why.find("host name mismatch") != std::string::npos) {
+      return Status(ErrorKind::kTls, "TLS failed: the server's certificate does not name the host '" +
+                                         Text(soap->host) + "' of the endpoint (" + why + ")");
+    }
     return Status(ErrorKind::kTls, "TLS failed: " + why);
   }
   if (error == SOAP_TCP_ERROR) {

@@ -9,6 +9,7 @@
 
 #include "canned_server.h"
 #include "process.h"
+#include "test_certs.h"
 
 using brightoffice::tests::BackgroundProcess;
 using brightoffice::tests::ProcessResult;
@@ -223,4 +224,61 @@ TEST_CASE("brightoffice-mock --record writes each request to a file") {
   CHECK(cat.out.rfind("POST /Webservices/BrightOfficeAPI.asmx HTTP/1.1", 0) == 0);
   CHECK(cat.out.find("rec@example.com") != std::string::npos);
   RunProcess({"/bin/rm", "-rf", dir}, {});
+}
+
+TEST_CASE("brightoffice-mock over HTTPS; brightoffice-mfa --ca-file, --ca-dir, --insecure-skip-tls-verify") {
+  const auto& pki = brightoffice::tests::TestPki::Get();
+  auto https_mock = [](BackgroundProcess& process) {
+    const std::string line = process.FirstLine();
+    const std::string prefix = "listening on https://127.0.0.1:";
+    INFO(line);
+    REQUIRE(line.rfind(prefix, 0) == 0);
+    const std::string port = line.substr(prefix.size(), line.find('/', prefix.size()) - prefix.size());
+    return "https://localhost:" + port + "/Webservices/BrightOfficeAPI.asmx";
+  };
+  BackgroundProcess trusted({kMock, "--tls-cert", pki.localhost.cert, "--tls-key", pki.localhost.key});
+  const std::string ep = https_mock(trusted);
+  const auto code = Env({{"BRIGHTOFFICE_MFA_CODE", "123456"}});
+
+  auto ok = Confirm(ep, {"--email", "jane@example.com", "--ca-file", pki.ca_file, "--json"}, code);
+  CHECK(ok.exit_code == 0);
+  CHECK(OneJsonLine(ok)["successCode"] == "SUCCESS");
+  CheckNoSecrets(ok);
+  auto by_dir = Confirm(ep, {"--email", "jane@example.com", "--ca-dir", pki.ca_dir, "--json"}, code);
+  CHECK(by_dir.exit_code == 0);
+
+  auto untrusted = Confirm(ep, {"--email", "jane@example.com", "--json"}, code);
+  CHECK(untrusted.exit_code == 4);
+  json u = OneJsonLine(untrusted);
+  CHECK(u["error"]["kind"] == "tls");
+  CHECK(u["error"]["message"].get<std::string>().find("unable to get local issuer certificate") != std::string::npos);
+  CheckNoSecrets(untrusted);
+  auto plain = Confirm(ep, {"--email", "jane@example.com"}, code);
+  CHECK(plain.exit_code == 4);
+  CHECK(plain.err.find("tls: ") != std::string::npos);
+
+  BackgroundProcess self_signed({kMock, "--tls-cert", pki.self_signed.cert, "--tls-key", pki.self_signed.key});
+  const std::string self_ep = https_mock(self_signed);
+  auto refused = Confirm(self_ep, {"--email", "jane@example.com", "--ca-file", pki.ca_file, "--json"}, code);
+  CHECK(refused.exit_code == 4);
+  CHECK(OneJsonLine(refused)["error"]["kind"] == "tls");
+  auto insecure = Confirm(self_ep, {"--email", "jane@example.com", "--insecure-skip-tls-verify", "--json"}, code);
+  CHECK(insecure.exit_code == 0);
+  CHECK(OneJsonLine(insecure)["successCode"] == "SUCCESS");
+  CHECK(insecure.err.find("warning") != std::string::npos);
+  CHECK(insecure.err.find("--insecure-skip-tls-verify") != std::string::npos);
+  CheckNoSecrets(insecure);
+
+  auto missing_ca = Confirm(ep, {"--email", "jane@example.com", "--ca-file", pki.dir + "/none.pem"}, code);
+  CHECK(missing_ca.exit_code == 2);
+}
+
+TEST_CASE("brightoffice-mock: --tls-cert needs --tls-key, and a key that does not match is refused") {
+  const auto& pki = brightoffice::tests::TestPki::Get();
+  auto cert_only = RunProcess({kMock, "--tls-cert", pki.localhost.cert}, {});
+  CHECK(cert_only.exit_code == 2);
+  auto mismatched = RunProcess({kMock, "--tls-cert", pki.localhost.cert, "--tls-key", pki.expired.key}, {});
+  CHECK(mismatched.exit_code == 4);
+  CHECK(mismatched.err.find("TLS") != std::string::npos);
+  CHECK(mismatched.out.empty());
 }
