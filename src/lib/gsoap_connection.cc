@@ -274,6 +274,7 @@ class GsoapConnection final : public Connection {
 
     Redactor redactor;
     redactor.Add(credentials_.password.Reveal());
+    if (!options_.proxy_username.empty()) redactor.Add(options_.proxy_password.Reveal());
     for (const auto* secret : {&customer.password, &customer.mfa_code,
                                &customer.temporary_password, &customer.new_password}) {
       if (*secret) redactor.Add((*secret)->Reveal());
@@ -303,6 +304,8 @@ class GsoapConnection final : public Connection {
     // The send/receive buffer held the serialized request, secrets included.
     OPENSSL_cleanse(soap->buf, sizeof soap->buf);
     OPENSSL_cleanse(soap->msgbuf, sizeof soap->msgbuf);
+    // gSOAP formats "user:password" for the Proxy-Authorization header here.
+    OPENSSL_cleanse(soap->tmpbuf, sizeof soap->tmpbuf);
     Release(std::move(*context));
     return out;
   }
@@ -375,6 +378,16 @@ class GsoapConnection final : public Connection {
     soap->frecv = &PooledContext::Recv;
     soap->fposthdr = &PooledContext::PostHeader;
     soap->recv_maxlength = options_.max_response_bytes;
+    if (!options_.proxy_host.empty()) {
+      // gSOAP keeps these pointers; options_ outlives every context. Reveal() views the
+      // Secret's own (NUL-terminated) string, so no unwiped copy is made.
+      soap->proxy_host = options_.proxy_host.c_str();
+      soap->proxy_port = options_.proxy_port;
+      if (!options_.proxy_username.empty()) {
+        soap->proxy_userid = options_.proxy_username.c_str();
+        soap->proxy_passwd = options_.proxy_password.Reveal().data();
+      }
+    }
     if (https_) {
       static std::once_flag ssl_once;
       std::call_once(ssl_once, [soap] {
@@ -479,8 +492,10 @@ Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& 
         .set_http_status(error);
   }
   if ((error >= 100 && error < 600) || (http >= 300 && http < 600)) {
-    const int status = (error >= 100 && error < 600) ? error : http;
+    // gSOAP reports a proxy's 407 as error 401; soap->status keeps the 407.
+    const int status = http == 407 ? 407 : (error >= 100 && error < 600) ? error : http;
     std::string message = "the server answered HTTP " + std::to_string(status);
+    if (status == 407) message = "the proxy answered HTTP 407: proxy authentication required or refused";
     if (status >= 300 && status < 400) message += " (redirects are never followed: the MFA code is single-use)";
     return Status(ErrorKind::kHttpStatus, message).set_http_status(status);
   }
@@ -507,6 +522,26 @@ StatusOr<std::shared_ptr<Connection>> MakeConnection(Options options, ApiCredent
   if (options.deadline.count() <= 0 || options.connect_timeout.count() <= 0 ||
       options.io_timeout.count() <= 0) {
     return Status(ErrorKind::kInvalidArgument, "timeouts and the deadline must be positive");
+  }
+  if (!options.proxy_host.empty()) {
+    for (char ch : options.proxy_host) {
+      if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f || ch == '/' || ch == '@') {
+        return Status(ErrorKind::kInvalidArgument, "proxy_host must be a bare host name or address");
+      }
+    }
+    if (options.proxy_port <= 0 || options.proxy_port > 65535) {
+      return Status(ErrorKind::kInvalidArgument, "proxy_port must be between 1 and 65535");
+    }
+    for (char ch : options.proxy_username) {
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f || ch == ':') {
+        return Status(ErrorKind::kInvalidArgument, "proxy_username must not contain ':' or control characters");
+      }
+    }
+    for (char ch : options.proxy_password.Reveal()) {
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
+        return Status(ErrorKind::kInvalidArgument, "proxy_password must not contain control characters");
+      }
+    }
   }
   if (Status s = internal::ValidateXmlText("UserInfo.Username", credentials.username); !s.ok()) return s;
   if (Status s = internal::ValidateXmlText("UserInfo.Password", credentials.password.Reveal()); !s.ok()) return s;
