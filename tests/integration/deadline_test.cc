@@ -235,3 +235,16 @@ TEST_CASE("HTTPS: a response trickling one byte per second after the handshake: 
   CheckTimedOut(t, kDeadline, "deadline");
   CHECK(server.bytes_sent() >= 1);  // the handshake succeeded and the answer was arriving
 }
+
+TEST_CASE("HTTPS through a proxy that never answers the CONNECT: timeout at the deadline") {
+  tests::CannedReply silent;
+  silent.behaviour = tests::CannedReply::Behaviour::kSilent;
+  tests::CannedServer proxy(silent);  // takes the CONNECT request and says nothing
+  Options o = WithDeadline("https://localhost:9/Webservices/BrightOfficeAPI.asmx");
+  o.proxy_host = "127.0.0.1";
+  o.proxy_port = proxy.port();
+  const Timed t = Call(o);
+  CheckTimedOut(t, kDeadline, "deadline");
+  REQUIRE(proxy.requests().size() == 1);
+  CHECK(proxy.requests()[0].rfind("CONNECT localhost:9 ", 0) == 0);
+}

@@ -38,7 +38,8 @@ struct Options {
   /// addition to the system's CAs.
   std::string ca_file;
   std::string ca_dir;
-  /// Turns off verification of the server's certificate chain. Insecure: only for tests.
+  /// Turns off verification of the server's certificate chain, and with it the host name
+  /// check (gSOAP checks the name of a verified certificate only). Insecure: only for tests.
   bool insecure_skip_peer_verification = false;
   /// Turns off the check that the certificate names the endpoint's host. Insecure.
   bool insecure_skip_host_verification = false;
