@@ -5,6 +5,7 @@
 #include "internal/gsoap_connection.h"
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <arpa/inet.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -83,13 +84,13 @@ std::string Seconds(milliseconds d) {
 
 // gSOAP's own certificate verification callback, wrapped by VerifyPeer to keep OpenSSL's
 // reason for a rejection. The handshake runs inside PooledContext::Open on the calling thread,
-// which points t_verify_error at that call's trace meanwhile.
+// which points t_trace at that call's trace meanwhile.
 int (*g_gsoap_verify)(int, X509_STORE_CTX*) = nullptr;
-thread_local std::string* t_verify_error = nullptr;
+thread_local CallTrace* t_trace = nullptr;
 
 int VerifyPeer(int ok, X509_STORE_CTX* store) {
   const int result = g_gsoap_verify ? g_gsoap_verify(ok, store) : ok;
-  if (!result && t_verify_error != nullptr && t_verify_error->empty()) {
+  if (!result && t_trace != nullptr && t_trace->tls_verify_error.empty()) {
     const int error = X509_STORE_CTX_get_error(store);
     std::string why = X509_verify_cert_error_string(error);
     if (X509* cert = X509_STORE_CTX_get_current_cert(store)) {
@@ -98,15 +99,33 @@ int VerifyPeer(int ok, X509_STORE_CTX* store) {
       why += " (certificate " + std::to_string(X509_STORE_CTX_get_error_depth(store)) + " of the chain: " +
              subject + ")";
     }
-    *t_verify_error = why;
+    t_trace->tls_verify_error = why;
   }
   return result;
+}
+
+// Keeps OpenSSL's reason for a failed handshake before gSOAP empties the error queue: a TLS
+// alert from the server, or the error that ended SSL_connect (e.g. "wrong version number"
+// when the server does not speak TLS).
+void NoteHandshakeFailure(const SSL* ssl, int where, int ret) {
+  if (t_trace == nullptr || !t_trace->tls_library_error.empty()) return;
+  if ((where & SSL_CB_ALERT) != 0 && (where & SSL_CB_READ) != 0) {
+    t_trace->tls_library_error = std::string("the server sent the TLS alert \"") +
+                                 SSL_alert_desc_string_long(ret) + "\"";
+  } else if ((where & SSL_CB_EXIT) != 0 && ret <= 0) {
+    if (const unsigned long e = ERR_peek_last_error(); e != 0) {
+      const char* reason = ERR_reason_error_string(e);
+      if (reason != nullptr) t_trace->tls_library_error = std::string("OpenSSL: ") + reason;
+    }
+  }
+  (void)ssl;
 }
 
 // gSOAP sends the endpoint's host as SNI even when it is an IP address, which RFC 6066 does
 // not permit (some servers refuse such a handshake). Just before the ClientHello is written,
 // an IP literal is taken out again; a host name stays.
-void DropSniForIpLiteral(const SSL* ssl, int where, int) {
+void OnTlsEvent(const SSL* ssl, int where, int ret) {
+  NoteHandshakeFailure(ssl, where, ret);
   if ((where & SSL_CB_HANDSHAKE_START) == 0) return;
   const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
   if (name == nullptr) return;
@@ -200,12 +219,12 @@ struct PooledContext {
     // The TLS handshake inside open() runs under the I/O timeouts.
     soap->send_timeout = soap->recv_timeout =
         ToGsoapTimeout(std::min<microseconds>(c->options->io_timeout, c->Remaining()));
-    t_verify_error = &c->trace.tls_verify_error;
+    t_trace = &c->trace;
     const SOAP_SOCKET socket = c->Timed(
         soap->connect_timeout, c->options->connect_timeout, c->trace.connect_timed_out,
         [&] { return c->open(soap, endpoint, host, port); },
         [](SOAP_SOCKET s) { return !soap_valid_socket(s); });
-    t_verify_error = nullptr;
+    t_trace = nullptr;
     return socket;
   }
 
@@ -407,7 +426,7 @@ class GsoapConnection final : public Connection {
                                            (detail ? detail : "unknown error"));
       }
       if (soap->ctx != nullptr) {
-        SSL_CTX_set_info_callback(soap->ctx, &DropSniForIpLiteral);
+        SSL_CTX_set_info_callback(soap->ctx, &OnTlsEvent);
         // Closing a TLS connection, gSOAP sends close_notify and then waits up to 5 s for the
         // server's, outside any timeout of ours (measured: a failed call overran its deadline
         // by that wait). HTTP frames its messages by Content-Length, so the connection is
@@ -456,6 +475,7 @@ Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& 
       return Status(ErrorKind::kTls, "TLS failed: the server's certificate does not name the host '" +
                                          Text(soap->host) + "' of the endpoint (" + why + ")");
     }
+    if (!trace.tls_library_error.empty()) why += ": " + trace.tls_library_error;
     return Status(ErrorKind::kTls, "TLS failed: " + why);
   }
   if (error == SOAP_TCP_ERROR) {

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -176,13 +177,15 @@ TEST_CASE("brightoffice-mock refuses incomplete or unusable TLS settings") {
 
 namespace {
 
-// Accepts one TLS connection with the `localhost` certificate and records the server name the
-// client sent (SNI), then closes.
-std::string SniSentFor(const std::string& host) {
+// Accepts one TLS connection with the `localhost` certificate (and whatever `configure` sets),
+// records the server name the client sent (SNI), then closes. Returns the client's result.
+StatusOr<ServiceResult> OneTlsConnection(const std::string& host, std::string& sni,
+                                         const std::function<void(SSL_CTX*)>& configure = nullptr) {
   const TestPki& pki = TestPki::Get();
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   REQUIRE(SSL_CTX_use_certificate_file(ctx, pki.localhost.cert.c_str(), SSL_FILETYPE_PEM) == 1);
   REQUIRE(SSL_CTX_use_PrivateKey_file(ctx, pki.localhost.key.c_str(), SSL_FILETYPE_PEM) == 1);
+  if (configure) configure(ctx);
   const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -191,7 +194,7 @@ std::string SniSentFor(const std::string& host) {
   REQUIRE(::listen(listener, 4) == 0);
   socklen_t len = sizeof addr;
   ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
-  std::string sni = "<no handshake>";
+  sni = "<no handshake>";
   std::thread server([&] {
     const int fd = ::accept(listener, nullptr, nullptr);
     if (fd < 0) return;
@@ -206,12 +209,16 @@ std::string SniSentFor(const std::string& host) {
     ::close(fd);
   });
   Options o = To("https://" + host + ":" + std::to_string(ntohs(addr.sin_port)) + "/Webservices/BrightOfficeAPI.asmx");
-  o.deadline = std::chrono::seconds(5);
   auto r = Call(o);
-  CHECK_FALSE(r.ok());  // the server hangs up after the handshake
   server.join();
   ::close(listener);
   SSL_CTX_free(ctx);
+  return r;
+}
+
+std::string SniSentFor(const std::string& host) {
+  std::string sni;
+  CHECK_FALSE(OneTlsConnection(host, sni).ok());  // the server hangs up after the handshake
   return sni;
 }
 
@@ -222,4 +229,23 @@ std::string SniSentFor(const std::string& host) {
 TEST_CASE("the client sends the endpoint's host name as SNI, and no SNI for an IP address") {
   CHECK(SniSentFor("localhost") == "localhost");
   CHECK(SniSentFor("127.0.0.1") == "<none>");  // RFC 6066: no IP literals in server_name
+}
+
+TEST_CASE("a server that offers only TLS 1.1: refused, with the server's alert") {
+  std::string sni;
+  auto r = OneTlsConnection("localhost", sni, [](SSL_CTX* ctx) {
+    SSL_CTX_set_security_level(ctx, 0);
+    SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
+    SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+    SSL_CTX_set_max_proto_version(ctx, TLS1_1_VERSION);
+  });
+  CHECK(sni == "<no handshake>");
+  CheckTlsFailure(r, "protocol version");
+}
+
+TEST_CASE("https:// to a server that speaks plain HTTP: tls, wrong version number") {
+  auto server = MockServer::Start();
+  REQUIRE(server.ok());
+  Options o = To("https://127.0.0.1:" + std::to_string((*server)->port()) + "/Webservices/BrightOfficeAPI.asmx");
+  CheckTlsFailure(Call(o), "wrong version number");
 }
