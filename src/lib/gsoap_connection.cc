@@ -284,6 +284,9 @@ class GsoapConnection final : public Connection {
 
   StatusOr<ServiceResult> ConfirmCustomerUserMfa(const CustomerInfo& customer) override {
     if (Status s = Validate(customer); !s.ok()) return s;
+    // The deadline counts from here: setting up a new pooled context (for HTTPS, loading the
+    // system's CA certificates: some 40 ms) is part of the call.
+    const Clock::time_point deadline = Clock::now() + options_.deadline;
     std::optional<ScopedSigpipeBlock> no_sigpipe;
     if (https_) no_sigpipe.emplace();
     auto context = Acquire();
@@ -302,7 +305,7 @@ class GsoapConnection final : public Connection {
     c.trace = CallTrace{};
     c.trace.deadline = options_.deadline;
     c.trace.max_response_bytes = options_.max_response_bytes;
-    c.deadline = Clock::now() + options_.deadline;
+    c.deadline = deadline;
 
     StatusOr<ServiceResult> out = Status(ErrorKind::kMalformedResponse, "no response");
     {
