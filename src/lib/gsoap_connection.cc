@@ -4,9 +4,9 @@
 
 #include "internal/gsoap_connection.h"
 
+#include <arpa/inet.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
-#include <arpa/inet.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <poll.h>
@@ -515,8 +515,7 @@ Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& 
         .set_http_status(error);
   }
   if ((error >= 100 && error < 600) || (http >= 300 && http < 600)) {
-    // gSOAP reports a proxy's 407 as error 401; soap->status keeps the 407.
-    const int status = http == 407 ? 407 : (error >= 100 && error < 600) ? error : http;
+    const int status = (error >= 100 && error < 600) ? error : http;
     std::string message = "the server answered HTTP " + std::to_string(status);
     if (status == 407) message = "the proxy answered HTTP 407: proxy authentication required or refused";
     if (status >= 300 && status < 400) message += " (redirects are never followed: the MFA code is single-use)";
