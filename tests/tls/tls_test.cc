@@ -17,6 +17,7 @@
 #include "brightoffice/client.h"
 #include "brightoffice/testing/mock_server.h"
 #include "test_certs.h"
+#include "tinyproxy.h"
 
 using namespace brightoffice;
 using brightoffice::testing::MockServer;
@@ -180,7 +181,8 @@ namespace {
 // Accepts one TLS connection with the `localhost` certificate (and whatever `configure` sets),
 // records the server name the client sent (SNI), then closes. Returns the client's result.
 StatusOr<ServiceResult> OneTlsConnection(const std::string& host, std::string& sni,
-                                         const std::function<void(SSL_CTX*)>& configure = nullptr) {
+                                         const std::function<void(SSL_CTX*)>& configure = nullptr,
+                                         const std::function<void(Options&)>& adjust = nullptr) {
   const TestPki& pki = TestPki::Get();
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   REQUIRE(SSL_CTX_use_certificate_file(ctx, pki.localhost.cert.c_str(), SSL_FILETYPE_PEM) == 1);
@@ -209,6 +211,7 @@ StatusOr<ServiceResult> OneTlsConnection(const std::string& host, std::string& s
     ::close(fd);
   });
   Options o = To("https://" + host + ":" + std::to_string(ntohs(addr.sin_port)) + "/Webservices/BrightOfficeAPI.asmx");
+  if (adjust) adjust(o);
   auto r = Call(o);
   server.join();
   ::close(listener);
@@ -229,6 +232,18 @@ std::string SniSentFor(const std::string& host) {
 TEST_CASE("the client sends the endpoint's host name as SNI, and no SNI for an IP address") {
   CHECK(SniSentFor("localhost") == "localhost");
   CHECK(SniSentFor("127.0.0.1") == "<none>");  // RFC 6066: no IP literals in server_name
+}
+
+TEST_CASE("through a proxy (CONNECT), the SNI is still the endpoint's host name") {
+  tests::TinyProxy proxy;
+  std::string sni;
+  auto r = OneTlsConnection("localhost", sni, nullptr, [&proxy](Options& o) {
+    o.proxy_host = "127.0.0.1";
+    o.proxy_port = proxy.port();
+  });
+  CHECK_FALSE(r.ok());  // the server hangs up after the handshake
+  CHECK(sni == "localhost");
+  CHECK(proxy.Log().find("CONNECT localhost:") != std::string::npos);
 }
 
 TEST_CASE("a server that offers only TLS 1.1: refused, with the server's alert") {
