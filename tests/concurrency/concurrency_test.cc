@@ -83,7 +83,7 @@ void Hammer(const Client& client, int calls_per_thread, Outcome& outcome) {
 
 // Starts a mock with `server_options`, points a Client at it (HTTPS: https://localhost and the
 // test CA) and hammers it from kThreads threads.
-void Run(const MockServerOptions& server_options, int calls_per_thread) {
+void Run(const MockServerOptions& server_options, int calls_per_thread, std::size_t idle_connections = kThreads) {
   auto server = MockServer::Start(server_options);
   INFO(server.status().ToString());
   REQUIRE(server.ok());
@@ -93,7 +93,7 @@ void Run(const MockServerOptions& server_options, int calls_per_thread) {
     options.endpoint = "https://localhost:" + std::to_string((*server)->port()) + "/Webservices/BrightOfficeAPI.asmx";
     options.ca_file = tests::TestPki::Get().ca_file;
   }
-  options.max_idle_connections = kThreads;
+  options.max_idle_connections = idle_connections;
   options.deadline = std::chrono::seconds(60);
   auto client = Client::Create(options, {"api-user", Secret("api-secret")});
   REQUIRE(client.ok());
@@ -117,6 +117,10 @@ TEST_CASE("16 threads share one Client over HTTPS: every answer matches its requ
   tls.tls_cert_file = tests::TestPki::Get().localhost.cert;
   tls.tls_key_file = tests::TestPki::Get().localhost.key;
   Run(tls, CallsPerThread(500) / 5);
+}
+
+TEST_CASE("16 threads on a pool that keeps only 2 idle connections: constant opening and closing") {
+  Run(MockServerOptions{}, CallsPerThread(500) / 5, 2);
 }
 
 TEST_CASE("copies of a Client share its pool across threads") {
