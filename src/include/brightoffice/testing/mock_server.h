@@ -55,7 +55,9 @@ class MockServer {
   MockServer& operator=(const MockServer&) = delete;
 
   int port() const;
-  /// "http://127.0.0.1:PORT/Webservices/BrightOfficeAPI.asmx" ("https://..." with TLS).
+  /// "http://127.0.0.1:PORT/Webservices/BrightOfficeAPI.asmx" ("https://..." with TLS: a
+  /// client verifying the certificate needs IP:127.0.0.1 in its subjectAltName, or calls
+  /// "https://localhost:PORT/..." for a certificate that names localhost).
   std::string endpoint() const;
   /// Requests received so far (only with MockServerOptions::capture_requests).
   std::vector<RecordedRequest> recorded_requests() const;
