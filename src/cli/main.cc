@@ -5,6 +5,9 @@
 // (detected before anything is sent). Secrets come only from the environment (and the MFA
 // code optionally from --mfa-code) and are never printed.
 
+#include <arpa/inet.h>
+
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
@@ -83,6 +86,105 @@ int Report(const brightoffice::StatusOr<brightoffice::ServiceResult>& result, bo
   return r.succeeded() ? kExitSuccess : kExitNotSuccess;
 }
 
+std::string Lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// The host of an http(s) URL: between "://" and the next '/', without user info and port.
+std::string UrlHost(const std::string& url) {
+  std::size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  std::string authority = url.substr(start, url.find_first_of("/?#", start) - start);
+  if (auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
+  if (!authority.empty() && authority[0] == '[') return Lower(authority.substr(1, authority.find(']') - 1));
+  return Lower(authority.substr(0, authority.find(':')));
+}
+
+std::string PercentDecode(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// NO_PROXY: comma-separated host names, domain suffixes ("example.com" and ".example.com"
+// both match sub.example.com) or "*" for every host. An IP address matches only itself.
+bool NoProxyFor(const std::string& host) {
+  unsigned char address[16];
+  const bool ip = inet_pton(AF_INET, host.c_str(), address) == 1 || inet_pton(AF_INET6, host.c_str(), address) == 1;
+  const char* list = std::getenv("no_proxy");
+  if (list == nullptr || *list == '\0') list = std::getenv("NO_PROXY");
+  if (list == nullptr) return false;
+  std::string entries = list;
+  std::size_t pos = 0;
+  while (pos <= entries.size()) {
+    std::size_t comma = entries.find(',', pos);
+    if (comma == std::string::npos) comma = entries.size();
+    std::string e = entries.substr(pos, comma - pos);
+    pos = comma + 1;
+    e.erase(0, e.find_first_not_of(" \t"));
+    e.erase(e.find_last_not_of(" \t") + 1);
+    e = Lower(e);
+    if (e.empty()) continue;
+    if (e == "*") return true;
+    if (e.rfind("*.", 0) == 0) e.erase(0, 1);
+    if (e[0] == '.') e.erase(0, 1);
+    if (host == e || (!ip && host.size() > e.size() && host.compare(host.size() - e.size(), e.size(), e) == 0 &&
+                      host[host.size() - e.size() - 1] == '.')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Sets options.proxy_* from a proxy URL "[http://][user[:password]@]host[:port][/]" (port 80
+// when absent). Returns an error message, or "" when it is fine.
+std::string ApplyProxy(const std::string& url, bool credentials_allowed, brightoffice::Options& options) {
+  std::string rest = url;
+  if (auto scheme = rest.find("://"); scheme != std::string::npos) {
+    if (Lower(rest.substr(0, scheme)) != "http") return "only http:// proxies are supported";
+    rest.erase(0, scheme + 3);
+  }
+  rest = rest.substr(0, rest.find('/'));
+  if (auto at = rest.rfind('@'); at != std::string::npos) {
+    if (!credentials_allowed) {
+      return "--proxy must not carry credentials (the command line is visible to other users); "
+             "put them in HTTPS_PROXY / HTTP_PROXY instead";
+    }
+    const std::string userinfo = rest.substr(0, at);
+    rest.erase(0, at + 1);
+    const auto colon = userinfo.find(':');
+    options.proxy_username = PercentDecode(userinfo.substr(0, colon));
+    if (colon != std::string::npos) options.proxy_password = brightoffice::Secret(PercentDecode(userinfo.substr(colon + 1)));
+  }
+  std::string host = rest, port = "80";
+  if (!rest.empty() && rest[0] == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string::npos) return "the proxy address is not a valid URL";
+    host = rest.substr(1, close - 1);
+    if (rest.size() > close + 1 && rest[close + 1] == ':') port = rest.substr(close + 2);
+  } else if (auto colon = rest.rfind(':'); colon != std::string::npos) {
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+  }
+  if (host.empty()) return "the proxy address has no host";
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) < 1 || std::stoi(port) > 65535) {
+    return "the proxy port must be a number from 1 to 65535";
+  }
+  options.proxy_host = host;
+  options.proxy_port = std::stoi(port);
+  return "";
+}
+
 struct ConfirmArgs {
   std::string endpoint;
   std::string email;
@@ -93,6 +195,7 @@ struct ConfirmArgs {
   std::string ca_file;
   std::string ca_dir;
   bool insecure = false;
+  std::optional<std::string> proxy;
   bool json = false;
 };
 
@@ -113,6 +216,25 @@ int RunConfirm(const ConfirmArgs& a) {
     options.insecure_skip_peer_verification = true;
     options.insecure_skip_host_verification = true;
     std::cerr << "brightoffice-mfa: warning: --insecure-skip-tls-verify: the server's certificate is NOT checked\n";
+  }
+
+  // --proxy wins (an empty one means none); otherwise HTTPS_PROXY / HTTP_PROXY by the
+  // endpoint's scheme, unless NO_PROXY names its host.
+  if (a.proxy) {
+    if (!a.proxy->empty()) {
+      if (std::string e = ApplyProxy(*a.proxy, false, options); !e.empty()) return Usage("--proxy: " + e, a.json);
+    }
+  } else {
+    const bool https = Lower(options.endpoint).rfind("https://", 0) == 0;
+    const char* names[2] = {https ? "https_proxy" : "http_proxy", https ? "HTTPS_PROXY" : "HTTP_PROXY"};
+    for (const char* name : names) {
+      auto value = Env(name);
+      if (!value || value->empty()) continue;
+      if (!NoProxyFor(UrlHost(options.endpoint))) {
+        if (std::string e = ApplyProxy(*value, true, options); !e.empty()) return Usage(std::string(name) + ": " + e, a.json);
+      }
+      break;
+    }
   }
 
   brightoffice::ApiCredentials credentials;
@@ -194,6 +316,9 @@ int main(int argc, char** argv) {
   c->add_option("--ca-file", confirm.ca_file, "extra trusted CA certificates (PEM)")->check(CLI::ExistingFile);
   c->add_option("--ca-dir", confirm.ca_dir, "extra trusted CA directory (OpenSSL hashed)")->check(CLI::ExistingDirectory);
   c->add_flag("--insecure-skip-tls-verify", confirm.insecure, "do not verify the server's certificate (insecure)");
+  c->add_option("--proxy", confirm.proxy,
+                "HTTP proxy URL http://host:port (default: $HTTPS_PROXY / $HTTP_PROXY unless $NO_PROXY "
+                "names the host; '' for none). Proxy credentials only from those variables");
   c->add_flag("--json", confirm.json, "print one JSON object on stdout");
 
   bool demo_json = false;

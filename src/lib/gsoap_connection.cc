@@ -4,13 +4,21 @@
 
 #include "internal/gsoap_connection.h"
 
+#include <arpa/inet.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "brightoffice/connection.h"
@@ -74,6 +82,98 @@ std::string Seconds(milliseconds d) {
   return buf;
 }
 
+// gSOAP's own certificate verification callback, wrapped by VerifyPeer to keep OpenSSL's
+// reason for a rejection. The handshake runs inside PooledContext::Open on the calling thread,
+// which points t_trace at that call's trace meanwhile.
+int (*g_gsoap_verify)(int, X509_STORE_CTX*) = nullptr;
+thread_local CallTrace* t_trace = nullptr;
+
+int VerifyPeer(int ok, X509_STORE_CTX* store) {
+  const int result = g_gsoap_verify ? g_gsoap_verify(ok, store) : ok;
+  if (!result && t_trace != nullptr && t_trace->tls_verify_error.empty()) {
+    const int error = X509_STORE_CTX_get_error(store);
+    std::string why = X509_verify_cert_error_string(error);
+    if (X509* cert = X509_STORE_CTX_get_current_cert(store)) {
+      char subject[256];
+      X509_NAME_oneline(X509_get_subject_name(cert), subject, sizeof subject);
+      why += " (certificate " + std::to_string(X509_STORE_CTX_get_error_depth(store)) + " of the chain: " +
+             subject + ")";
+    }
+    t_trace->tls_verify_error = why;
+  }
+  return result;
+}
+
+// Keeps OpenSSL's reason for a failed handshake before gSOAP empties the error queue: a TLS
+// alert from the server, or the error that ended SSL_connect (e.g. "wrong version number"
+// when the server does not speak TLS).
+void NoteHandshakeFailure(const SSL* ssl, int where, int ret) {
+  if (t_trace == nullptr || !t_trace->tls_library_error.empty()) return;
+  if ((where & SSL_CB_ALERT) != 0 && (where & SSL_CB_READ) != 0) {
+    t_trace->tls_library_error = std::string("the server sent the TLS alert \"") +
+                                 SSL_alert_desc_string_long(ret) + "\"";
+  } else if ((where & SSL_CB_EXIT) != 0 && ret <= 0) {
+    if (const unsigned long e = ERR_peek_last_error(); e != 0) {
+      const char* reason = ERR_reason_error_string(e);
+      if (reason != nullptr) t_trace->tls_library_error = std::string("OpenSSL: ") + reason;
+    }
+  }
+  (void)ssl;
+}
+
+// gSOAP sends the endpoint's host as SNI even when it is an IP address, which RFC 6066 does
+// not permit (some servers refuse such a handshake). Just before the ClientHello is written,
+// an IP literal is taken out again; a host name stays.
+void OnTlsEvent(const SSL* ssl, int where, int ret) {
+  NoteHandshakeFailure(ssl, where, ret);
+  if ((where & SSL_CB_HANDSHAKE_START) == 0) return;
+  const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  if (name == nullptr) return;
+  unsigned char address[16];
+  if (inet_pton(AF_INET, name, address) == 1 || inet_pton(AF_INET6, name, address) == 1) {
+    SSL_set_tlsext_host_name(const_cast<SSL*>(ssl), nullptr);
+  }
+}
+
+// OpenSSL writes to the socket without MSG_NOSIGNAL, so a server that closes the connection
+// during a TLS write would raise SIGPIPE, whose default action ends the process. For the
+// duration of a call, SIGPIPE is blocked in the calling thread and one raised meanwhile is
+// taken off again; the caller's signal setup is left as it was.
+class ScopedSigpipeBlock {
+ public:
+  ScopedSigpipeBlock() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t old;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old);
+    was_blocked_ = sigismember(&old, SIGPIPE) == 1;
+    if (!was_blocked_) {
+      sigset_t pending;
+      sigpending(&pending);
+      was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    }
+  }
+  ~ScopedSigpipeBlock() {
+    if (was_blocked_) return;
+    if (!was_pending_) {
+      sigset_t pending;
+      sigpending(&pending);
+      if (sigismember(&pending, SIGPIPE) == 1) {
+        const timespec zero{0, 0};
+        sigtimedwait(&pipe_, nullptr, &zero);
+      }
+    }
+    pthread_sigmask(SIG_UNBLOCK, &pipe_, nullptr);
+  }
+  ScopedSigpipeBlock(const ScopedSigpipeBlock&) = delete;
+  ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
+
+ private:
+  sigset_t pipe_;
+  bool was_blocked_ = false;
+  bool was_pending_ = false;
+};
+
 // One gSOAP context with its keep-alive connection, used by one call at a time.
 struct PooledContext {
   Proxy proxy;
@@ -119,10 +219,13 @@ struct PooledContext {
     // The TLS handshake inside open() runs under the I/O timeouts.
     soap->send_timeout = soap->recv_timeout =
         ToGsoapTimeout(std::min<microseconds>(c->options->io_timeout, c->Remaining()));
-    return c->Timed(
+    t_trace = &c->trace;
+    const SOAP_SOCKET socket = c->Timed(
         soap->connect_timeout, c->options->connect_timeout, c->trace.connect_timed_out,
         [&] { return c->open(soap, endpoint, host, port); },
         [](SOAP_SOCKET s) { return !soap_valid_socket(s); });
+    t_trace = nullptr;
+    return socket;
   }
 
   static int Send(struct soap* soap, const char* data, size_t n) {
@@ -181,6 +284,11 @@ class GsoapConnection final : public Connection {
 
   StatusOr<ServiceResult> ConfirmCustomerUserMfa(const CustomerInfo& customer) override {
     if (Status s = Validate(customer); !s.ok()) return s;
+    // The deadline counts from here: setting up a new pooled context (for HTTPS, loading the
+    // system's CA certificates: some 40 ms) is part of the call.
+    const Clock::time_point deadline = Clock::now() + options_.deadline;
+    std::optional<ScopedSigpipeBlock> no_sigpipe;
+    if (https_) no_sigpipe.emplace();
     auto context = Acquire();
     if (!context.ok()) return context.status();
     PooledContext& c = **context;
@@ -188,6 +296,7 @@ class GsoapConnection final : public Connection {
 
     Redactor redactor;
     redactor.Add(credentials_.password.Reveal());
+    if (!options_.proxy_username.empty()) redactor.Add(options_.proxy_password.Reveal());
     for (const auto* secret : {&customer.password, &customer.mfa_code,
                                &customer.temporary_password, &customer.new_password}) {
       if (*secret) redactor.Add((*secret)->Reveal());
@@ -196,7 +305,7 @@ class GsoapConnection final : public Connection {
     c.trace = CallTrace{};
     c.trace.deadline = options_.deadline;
     c.trace.max_response_bytes = options_.max_response_bytes;
-    c.deadline = Clock::now() + options_.deadline;
+    c.deadline = deadline;
 
     StatusOr<ServiceResult> out = Status(ErrorKind::kMalformedResponse, "no response");
     {
@@ -217,6 +326,8 @@ class GsoapConnection final : public Connection {
     // The send/receive buffer held the serialized request, secrets included.
     OPENSSL_cleanse(soap->buf, sizeof soap->buf);
     OPENSSL_cleanse(soap->msgbuf, sizeof soap->msgbuf);
+    // gSOAP formats "user:password" for the Proxy-Authorization header here.
+    OPENSSL_cleanse(soap->tmpbuf, sizeof soap->tmpbuf);
     Release(std::move(*context));
     return out;
   }
@@ -289,9 +400,23 @@ class GsoapConnection final : public Connection {
     soap->frecv = &PooledContext::Recv;
     soap->fposthdr = &PooledContext::PostHeader;
     soap->recv_maxlength = options_.max_response_bytes;
+    if (!options_.proxy_host.empty()) {
+      // gSOAP keeps these pointers; options_ outlives every context. Reveal() views the
+      // Secret's own (NUL-terminated) string, so no unwiped copy is made.
+      soap->proxy_host = options_.proxy_host.c_str();
+      soap->proxy_port = options_.proxy_port;
+      if (!options_.proxy_username.empty()) {
+        soap->proxy_userid = options_.proxy_username.c_str();
+        soap->proxy_passwd = options_.proxy_password.Reveal().data();
+      }
+    }
     if (https_) {
       static std::once_flag ssl_once;
-      std::call_once(ssl_once, [] { soap_ssl_init(); });
+      std::call_once(ssl_once, [soap] {
+        soap_ssl_init();
+        g_gsoap_verify = soap->fsslverify;
+      });
+      soap->fsslverify = &VerifyPeer;
       unsigned short flags = SOAP_TLSv1_2 | SOAP_TLSv1_3;
       if (!options_.insecure_skip_peer_verification) flags |= SOAP_SSL_REQUIRE_SERVER_AUTHENTICATION;
       if (options_.insecure_skip_host_verification) flags |= SOAP_SSL_SKIP_HOST_CHECK;
@@ -302,6 +427,14 @@ class GsoapConnection final : public Connection {
         const char* detail = soap_fault_detail(soap);
         return Status(ErrorKind::kTls, std::string("cannot set up TLS (CA file or directory): ") +
                                            (detail ? detail : "unknown error"));
+      }
+      if (soap->ctx != nullptr) {
+        SSL_CTX_set_info_callback(soap->ctx, &OnTlsEvent);
+        // Closing a TLS connection, gSOAP sends close_notify and then waits up to 5 s for the
+        // server's, outside any timeout of ours (measured: a failed call overran its deadline
+        // by that wait). HTTP frames its messages by Content-Length, so the connection is
+        // closed at once instead, without the close_notify exchange.
+        SSL_CTX_set_quiet_shutdown(soap->ctx, 1);
       }
     }
     return c;
@@ -336,7 +469,16 @@ Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& 
   const std::string errno_text = soap->errnum ? std::string(std::strerror(soap->errnum)) : "";
 
   if (error == SOAP_SSL_ERROR) {
+    if (!trace.tls_verify_error.empty()) {
+      return Status(ErrorKind::kTls, "TLS failed: the server's certificate was not accepted: " +
+                                         trace.tls_verify_error);
+    }
     std::string why = fault_detail.empty() ? fault_string : fault_detail;
+    if (why.find("host name mismatch") != std::string::npos) {
+      return Status(ErrorKind::kTls, "TLS failed: the server's certificate does not name the host '" +
+                                         Text(soap->host) + "' of the endpoint (" + why + ")");
+    }
+    if (!trace.tls_library_error.empty()) why += ": " + trace.tls_library_error;
     return Status(ErrorKind::kTls, "TLS failed: " + why);
   }
   if (error == SOAP_TCP_ERROR) {
@@ -375,6 +517,7 @@ Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& 
   if ((error >= 100 && error < 600) || (http >= 300 && http < 600)) {
     const int status = (error >= 100 && error < 600) ? error : http;
     std::string message = "the server answered HTTP " + std::to_string(status);
+    if (status == 407) message = "the proxy answered HTTP 407: proxy authentication required or refused";
     if (status >= 300 && status < 400) message += " (redirects are never followed: the MFA code is single-use)";
     return Status(ErrorKind::kHttpStatus, message).set_http_status(status);
   }
@@ -401,6 +544,26 @@ StatusOr<std::shared_ptr<Connection>> MakeConnection(Options options, ApiCredent
   if (options.deadline.count() <= 0 || options.connect_timeout.count() <= 0 ||
       options.io_timeout.count() <= 0) {
     return Status(ErrorKind::kInvalidArgument, "timeouts and the deadline must be positive");
+  }
+  if (!options.proxy_host.empty()) {
+    for (char ch : options.proxy_host) {
+      if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f || ch == '/' || ch == '@') {
+        return Status(ErrorKind::kInvalidArgument, "proxy_host must be a bare host name or address");
+      }
+    }
+    if (options.proxy_port <= 0 || options.proxy_port > 65535) {
+      return Status(ErrorKind::kInvalidArgument, "proxy_port must be between 1 and 65535");
+    }
+    for (char ch : options.proxy_username) {
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f || ch == ':') {
+        return Status(ErrorKind::kInvalidArgument, "proxy_username must not contain ':' or control characters");
+      }
+    }
+    for (char ch : options.proxy_password.Reveal()) {
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
+        return Status(ErrorKind::kInvalidArgument, "proxy_password must not contain control characters");
+      }
+    }
   }
   if (Status s = internal::ValidateXmlText("UserInfo.Username", credentials.username); !s.ok()) return s;
   if (Status s = internal::ValidateXmlText("UserInfo.Password", credentials.password.Reveal()); !s.ok()) return s;

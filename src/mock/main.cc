@@ -19,21 +19,20 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(brightoffice::Version()));
   brightoffice::testing::MockServerOptions options;
   int latency_ms = 0;
-  std::string tls_cert, tls_key;
   app.add_option("--port", options.port, "port on 127.0.0.1 (0 picks a free one)")->check(CLI::Range(0, 65535));
   app.add_option("--fixtures", options.fixtures_file, "JSON file of extra answers, matched first")->check(CLI::ExistingFile);
   app.add_option("--latency-ms", latency_ms, "delay before every answer")->check(CLI::NonNegativeNumber);
   app.add_option("--record", options.record_dir, "write every request received to a file in DIR")->check(CLI::ExistingDirectory);
-  app.add_option("--tls-cert", tls_cert, "serve HTTPS with this certificate (PEM)");
-  app.add_option("--tls-key", tls_key, "private key for --tls-cert (PEM)");
+  auto* cert = app.add_option("--tls-cert", options.tls_cert_file,
+                              "serve HTTPS with this certificate chain (PEM)")->check(CLI::ExistingFile);
+  auto* key = app.add_option("--tls-key", options.tls_key_file, "private key for --tls-cert (PEM, unencrypted)")
+                  ->check(CLI::ExistingFile);
+  cert->needs(key);
+  key->needs(cert);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
-  }
-  if (!tls_cert.empty() || !tls_key.empty()) {
-    std::cerr << "brightoffice-mock: --tls-cert/--tls-key are not supported yet\n";
-    return 2;
   }
   options.latency = std::chrono::milliseconds(latency_ms);
 

@@ -3,19 +3,26 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <list>
 #include <mutex>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
+
+#include <openssl/crypto.h>
 
 #include "brightoffice_gsoapBrightOfficeAPISoapService.h"
 #include "contract.h"
@@ -44,6 +51,8 @@ class MockServer::Impl {
   std::string wsdl;
   struct soap* master = nullptr;
   int port = 0;
+  bool tls = false;
+  std::string tls_pem;  // the PEM file given to gSOAP (it keeps the pointer)
   std::atomic<bool> stopping{false};
   std::thread acceptor;
 
@@ -59,6 +68,10 @@ class MockServer::Impl {
   ~Impl() { StopAll(); }
 
   void AcceptLoop();
+  Status SetUpTls();
+  std::string Endpoint() const {
+    return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port) + kPath;
+  }
   void Serve(struct soap* soap);
   void Record(std::string raw);
   // Waits `delay` unless the server stops first. Returns false when stopping.
@@ -190,6 +203,75 @@ int ServeWsdl(struct soap* soap) {
 
 }  // namespace
 
+namespace {
+
+bool ReadFile(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  return !in.bad();
+}
+
+}  // namespace
+
+// gSOAP's server context takes one PEM file holding the key and the certificate chain. With
+// separate files, their concatenation goes to a private temporary file (mode 0600) that is
+// removed as soon as OpenSSL has read it.
+Status MockServer::Impl::SetUpTls() {
+  const std::string& cert = options.tls_cert_file;
+  const std::string& key = options.tls_key_file;
+  if (cert.empty() && key.empty()) return Status();
+  if (cert.empty() || key.empty()) {
+    return Status(ErrorKind::kInvalidArgument, "TLS needs both a certificate and a private key");
+  }
+  std::string cert_pem, key_pem;
+  if (!ReadFile(cert, cert_pem)) return Status(ErrorKind::kInvalidArgument, "cannot read the TLS certificate " + cert);
+  if (!ReadFile(key, key_pem)) return Status(ErrorKind::kInvalidArgument, "cannot read the TLS private key " + key);
+  bool temporary = false;
+  if (cert == key) {
+    tls_pem = cert;
+  } else {
+    const char* dir = std::getenv("TMPDIR");
+    std::string name = std::string(dir && *dir ? dir : "/tmp") + "/brightoffice-mock-XXXXXX";
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) return Status(ErrorKind::kTls, "cannot create a temporary file for the TLS key");
+    std::string both = cert_pem;
+    if (!both.empty() && both.back() != '\n') both += '\n';
+    both += key_pem;
+    bool written = true;
+    for (std::size_t at = 0; at < both.size() && written;) {
+      const ssize_t n = ::write(fd, both.data() + at, both.size() - at);
+      written = n > 0;
+      if (written) at += static_cast<std::size_t>(n);
+    }
+    OPENSSL_cleanse(both.data(), both.size());
+    ::close(fd);
+    tls_pem = name;
+    temporary = true;
+    if (!written) {
+      ::unlink(name.c_str());
+      return Status(ErrorKind::kTls, "cannot write a temporary file for the TLS key");
+    }
+  }
+  OPENSSL_cleanse(key_pem.data(), key_pem.size());
+  static std::once_flag ssl_once;
+  std::call_once(ssl_once, [] { soap_ssl_init(); });
+  const int rc = soap_ssl_server_context(master, SOAP_SSL_NO_AUTHENTICATION | SOAP_TLSv1_2 | SOAP_TLSv1_3,
+                                         tls_pem.c_str(), nullptr, nullptr, nullptr, nullptr, nullptr,
+                                         nullptr);
+  if (temporary) ::unlink(tls_pem.c_str());
+  if (rc != SOAP_OK) {
+    const char* detail = soap_fault_detail(master);
+    const char* text = soap_fault_string(master);
+    return Status(ErrorKind::kTls, "cannot use the TLS certificate and key: " +
+                                       std::string(detail ? detail : text ? text : "unknown error"));
+  }
+  tls = true;
+  return Status();
+}
+
 void MockServer::Impl::Record(std::string raw) {
   if (!options.capture_requests && options.record_dir.empty()) return;
   RecordedRequest r;
@@ -207,6 +289,12 @@ void MockServer::Impl::Record(std::string raw) {
 }
 
 void MockServer::Impl::Serve(struct soap* soap) {
+  // OpenSSL writes to the socket without MSG_NOSIGNAL: a client that has gone away must not
+  // kill the process with SIGPIPE. Blocked in this thread only; a pending one is harmless.
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
   MockService service(soap, this);
   ConnectionState state{this, &service, soap->frecv};
   soap->user = &state;
@@ -215,7 +303,10 @@ void MockServer::Impl::Serve(struct soap* soap) {
   // Like ASMX's listener: an idle keep-alive connection is dropped after 15 s.
   soap->recv_timeout = 15;
   soap->send_timeout = 15;
-  service.serve();
+  // The TLS handshake runs here, in the connection's own thread. (A client starting its
+  // handshake 12 s after connecting was still served. Setting the copy's accept_timeout to
+  // 10 s made gSOAP's handshake loop slow: about 2 s per handshake with 16 clients.)
+  if (!tls || soap_ssl_accept(soap) == SOAP_OK) service.serve();
   {
     std::lock_guard<std::mutex> lock(mu);
     live.erase(soap);
@@ -273,6 +364,7 @@ StatusOr<std::unique_ptr<MockServer>> MockServer::Start(MockServerOptions option
   impl->options = std::move(options);
   impl->master = soap_new1(SOAP_IO_KEEPALIVE | SOAP_C_UTFSTRING);
   struct soap* master = impl->master;
+  if (Status s = impl->SetUpTls(); !s.ok()) return s;
   master->bind_flags = SO_REUSEADDR;
   master->accept_timeout = -100000;  // 100 ms, to notice Stop()
   if (!soap_valid_socket(soap_bind(master, "127.0.0.1", impl->options.port, 128))) {
@@ -289,7 +381,7 @@ StatusOr<std::unique_ptr<MockServer>> MockServer::Start(MockServerOptions option
   static const std::regex kAddress(R"re((<[A-Za-z0-9_]+:address\s+location=")[^"]*("))re");
   impl->wsdl = std::regex_replace(std::string(reinterpret_cast<const char*>(kMockWsdl), kMockWsdlSize),
                                   kAddress,
-                                  "$1http://127.0.0.1:" + std::to_string(impl->port) + kPath + "$2");
+                                  "$1" + impl->Endpoint() + "$2");
   Impl* raw = impl.get();
   impl->acceptor = std::thread([raw] { raw->AcceptLoop(); });
   return std::unique_ptr<MockServer>(new MockServer(std::move(impl)));
@@ -300,9 +392,7 @@ MockServer::~MockServer() { Stop(); }
 
 int MockServer::port() const { return impl_->port; }
 
-std::string MockServer::endpoint() const {
-  return "http://127.0.0.1:" + std::to_string(impl_->port) + kPath;
-}
+std::string MockServer::endpoint() const { return impl_->Endpoint(); }
 
 std::vector<RecordedRequest> MockServer::recorded_requests() const {
   std::lock_guard<std::mutex> lock(impl_->mu);

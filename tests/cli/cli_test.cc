@@ -9,6 +9,8 @@
 
 #include "canned_server.h"
 #include "process.h"
+#include "test_certs.h"
+#include "tinyproxy.h"
 
 using brightoffice::tests::BackgroundProcess;
 using brightoffice::tests::ProcessResult;
@@ -223,4 +225,145 @@ TEST_CASE("brightoffice-mock --record writes each request to a file") {
   CHECK(cat.out.rfind("POST /Webservices/BrightOfficeAPI.asmx HTTP/1.1", 0) == 0);
   CHECK(cat.out.find("rec@example.com") != std::string::npos);
   RunProcess({"/bin/rm", "-rf", dir}, {});
+}
+
+TEST_CASE("brightoffice-mock over HTTPS; brightoffice-mfa --ca-file, --ca-dir, --insecure-skip-tls-verify") {
+  const auto& pki = brightoffice::tests::TestPki::Get();
+  auto https_mock = [](BackgroundProcess& process) {
+    const std::string line = process.FirstLine();
+    const std::string prefix = "listening on https://127.0.0.1:";
+    INFO(line);
+    REQUIRE(line.rfind(prefix, 0) == 0);
+    const std::string port = line.substr(prefix.size(), line.find('/', prefix.size()) - prefix.size());
+    return "https://localhost:" + port + "/Webservices/BrightOfficeAPI.asmx";
+  };
+  BackgroundProcess trusted({kMock, "--tls-cert", pki.localhost.cert, "--tls-key", pki.localhost.key});
+  const std::string ep = https_mock(trusted);
+  const auto code = Env({{"BRIGHTOFFICE_MFA_CODE", "123456"}});
+
+  auto ok = Confirm(ep, {"--email", "jane@example.com", "--ca-file", pki.ca_file, "--json"}, code);
+  CHECK(ok.exit_code == 0);
+  CHECK(OneJsonLine(ok)["successCode"] == "SUCCESS");
+  CheckNoSecrets(ok);
+  auto by_dir = Confirm(ep, {"--email", "jane@example.com", "--ca-dir", pki.ca_dir, "--json"}, code);
+  CHECK(by_dir.exit_code == 0);
+
+  auto untrusted = Confirm(ep, {"--email", "jane@example.com", "--json"}, code);
+  CHECK(untrusted.exit_code == 4);
+  json u = OneJsonLine(untrusted);
+  CHECK(u["error"]["kind"] == "tls");
+  CHECK(u["error"]["message"].get<std::string>().find("unable to get local issuer certificate") != std::string::npos);
+  CheckNoSecrets(untrusted);
+  auto plain = Confirm(ep, {"--email", "jane@example.com"}, code);
+  CHECK(plain.exit_code == 4);
+  CHECK(plain.err.find("tls: ") != std::string::npos);
+
+  BackgroundProcess self_signed({kMock, "--tls-cert", pki.self_signed.cert, "--tls-key", pki.self_signed.key});
+  const std::string self_ep = https_mock(self_signed);
+  auto refused = Confirm(self_ep, {"--email", "jane@example.com", "--ca-file", pki.ca_file, "--json"}, code);
+  CHECK(refused.exit_code == 4);
+  CHECK(OneJsonLine(refused)["error"]["kind"] == "tls");
+  auto insecure = Confirm(self_ep, {"--email", "jane@example.com", "--insecure-skip-tls-verify", "--json"}, code);
+  CHECK(insecure.exit_code == 0);
+  CHECK(OneJsonLine(insecure)["successCode"] == "SUCCESS");
+  CHECK(insecure.err.find("warning") != std::string::npos);
+  CHECK(insecure.err.find("--insecure-skip-tls-verify") != std::string::npos);
+  CheckNoSecrets(insecure);
+
+  auto missing_ca = Confirm(ep, {"--email", "jane@example.com", "--ca-file", pki.dir + "/none.pem"}, code);
+  CHECK(missing_ca.exit_code == 2);
+}
+
+TEST_CASE("brightoffice-mock: --tls-cert needs --tls-key, and a key that does not match is refused") {
+  const auto& pki = brightoffice::tests::TestPki::Get();
+  auto cert_only = RunProcess({kMock, "--tls-cert", pki.localhost.cert}, {});
+  CHECK(cert_only.exit_code == 2);
+  auto mismatched = RunProcess({kMock, "--tls-cert", pki.localhost.cert, "--tls-key", pki.expired.key}, {});
+  CHECK(mismatched.exit_code == 4);
+  CHECK(mismatched.err.find("TLS") != std::string::npos);
+  CHECK(mismatched.out.empty());
+}
+
+TEST_CASE("--proxy, HTTP_PROXY / HTTPS_PROXY and NO_PROXY") {
+  using brightoffice::tests::TinyProxy;
+  Mock mock;  // http://127.0.0.1:PORT/...
+  TinyProxy proxy;
+  const std::string dead = "http://127.0.0.1:" + std::to_string(brightoffice::tests::UnusedPort());
+  const auto count = [&proxy] {
+    const std::string log = proxy.Log();
+    std::size_t n = 0;
+    for (auto at = log.find("Request (file descriptor"); at != std::string::npos; at = log.find("Request (file descriptor", at + 1)) ++n;
+    return n;
+  };
+  const std::vector<std::string> args = {"--email", "jane@example.com", "--mfa-code", "123456", "--json"};
+
+  auto via_flag = Confirm(mock.endpoint, {"--email", "jane@example.com", "--mfa-code", "123456", "--proxy", proxy.url()});
+  CHECK(via_flag.exit_code == 0);
+  CHECK(count() == 1);
+
+  auto via_env = Confirm(mock.endpoint, args, Env({{"HTTP_PROXY", proxy.url()}}));
+  CHECK(via_env.exit_code == 0);
+  CHECK(count() == 2);
+  auto lower_env = Confirm(mock.endpoint, args, Env({{"http_proxy", proxy.url() + "/"}}));
+  CHECK(lower_env.exit_code == 0);
+  CHECK(count() == 3);
+
+  // HTTPS_PROXY is for https:// endpoints only.
+  auto other_scheme = Confirm(mock.endpoint, args, Env({{"HTTPS_PROXY", dead}}));
+  CHECK(other_scheme.exit_code == 0);
+
+  auto dead_env = Confirm(mock.endpoint, args, Env({{"HTTP_PROXY", dead}}));
+  CHECK(dead_env.exit_code == 4);
+  CHECK(OneJsonLine(dead_env)["error"]["kind"] == "connection");
+  for (const char* no_proxy : {"127.0.0.1", "example.com, 127.0.0.1", "*"}) {
+    CAPTURE(no_proxy);
+    auto bypass = Confirm(mock.endpoint, args, Env({{"HTTP_PROXY", dead}, {"NO_PROXY", no_proxy}}));
+    CHECK(bypass.exit_code == 0);
+  }
+  // An IP address matches only itself, not as a domain suffix.
+  auto not_bypassed = Confirm(mock.endpoint, args, Env({{"HTTP_PROXY", dead}, {"NO_PROXY", "example.com,0.0.1"}}));
+  CHECK(not_bypassed.exit_code == 4);
+
+  // --proxy overrides the environment; an empty one means a direct connection.
+  auto flag_wins = Confirm(mock.endpoint, {"--email", "jane@example.com", "--mfa-code", "123456", "--proxy", proxy.url()},
+                           Env({{"HTTP_PROXY", dead}, {"NO_PROXY", "*"}}));
+  CHECK(flag_wins.exit_code == 0);
+  CHECK(count() == 4);
+  auto direct = Confirm(mock.endpoint, {"--email", "jane@example.com", "--mfa-code", "123456", "--proxy", ""},
+                        Env({{"HTTP_PROXY", dead}}));
+  CHECK(direct.exit_code == 0);
+  CHECK(count() == 4);
+
+  // Credentials never on the command line; bad proxy URLs are usage errors.
+  auto with_password = Confirm(mock.endpoint, {"--email", "jane@example.com", "--proxy", "http://u:Pr0xyPass@127.0.0.1:3128"});
+  CHECK(with_password.exit_code == 2);
+  CHECK(with_password.err.find("Pr0xyPass") == std::string::npos);
+  for (const char* bad : {"socks5://127.0.0.1:1080", "http://127.0.0.1:99999", "http://:8080"}) {
+    CAPTURE(bad);
+    CHECK(Confirm(mock.endpoint, {"--email", "jane@example.com", "--proxy", bad}).exit_code == 2);
+  }
+}
+
+TEST_CASE("HTTPS_PROXY with credentials (from the environment) to an HTTPS mock") {
+  using brightoffice::tests::TinyProxy;
+  const auto& pki = brightoffice::tests::TestPki::Get();
+  BackgroundProcess mock({kMock, "--tls-cert", pki.localhost.cert, "--tls-key", pki.localhost.key});
+  const std::string line = mock.FirstLine();
+  REQUIRE(line.rfind("listening on https://127.0.0.1:", 0) == 0);
+  const std::string port = line.substr(31, line.find('/', 31) - 31);
+  const std::string ep = "https://localhost:" + port + "/Webservices/BrightOfficeAPI.asmx";
+  TinyProxy proxy("proxyuser", "Pr0xy.Pass");
+  // Percent-encoded in the URL, as user info may be.
+  const std::string with_auth = "http://proxyuser:Pr0xy%2EPass@127.0.0.1:" + std::to_string(proxy.port());
+  auto ok = Confirm(ep, {"--email", "jane@example.com", "--mfa-code", "123456", "--ca-file", pki.ca_file, "--json"},
+                    Env({{"HTTPS_PROXY", with_auth}}));
+  INFO(ok.out << ok.err << proxy.Log());
+  CHECK(ok.exit_code == 0);
+  CHECK(proxy.Log().find("CONNECT localhost:" + port) != std::string::npos);
+  auto wrong = Confirm(ep, {"--email", "jane@example.com", "--mfa-code", "123456", "--ca-file", pki.ca_file, "--json"},
+                       Env({{"HTTPS_PROXY", "http://proxyuser:nope-Pr0xy@127.0.0.1:" + std::to_string(proxy.port())}}));
+  CHECK(wrong.exit_code == 4);
+  CHECK(OneJsonLine(wrong)["error"]["kind"] == "http_status");
+  CHECK(wrong.out.find("nope-Pr0xy") == std::string::npos);
+  CHECK(wrong.err.find("nope-Pr0xy") == std::string::npos);
 }

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <string>
 
+#include "brightoffice/secret.h"
+
 namespace brightoffice {
 
 /// Which SOAP binding of the service to use.
@@ -14,8 +16,8 @@ enum class SoapVersion {
 };
 
 /// How a Connection reaches the service. A plain struct: every field has a safe default and
-/// can be set directly. Holds no secrets (credentials are passed apart, see ApiCredentials),
-/// so it may be copied and logged.
+/// can be set directly. The API credentials are passed apart (see ApiCredentials); the one
+/// secret here, proxy_password, is a Secret and cannot be printed.
 struct Options {
   /// The service address, e.g. "https://crm.example.co.uk/Webservices/BrightOfficeAPI.asmx".
   /// http:// and https:// are accepted. Required.
@@ -38,7 +40,8 @@ struct Options {
   std::string ca_file;
   /// An OpenSSL hashed directory of extra trusted CA certificates (see ca_file).
   std::string ca_dir;
-  /// Turns off verification of the server's certificate chain. Insecure: only for tests.
+  /// Turns off verification of the server's certificate chain, and with it the host name
+  /// check (gSOAP checks the name of a verified certificate only). Insecure: only for tests.
   bool insecure_skip_peer_verification = false;
   /// Turns off the check that the certificate names the endpoint's host. Insecure.
   bool insecure_skip_host_verification = false;
@@ -56,6 +59,16 @@ struct Options {
 
   /// Sent as the User-Agent header. Empty means "brightoffice-cpp/<version>".
   std::string user_agent;
+
+  /// An HTTP proxy to reach the endpoint through: http:// requests go to it with the full
+  /// URL, https:// ones through a CONNECT tunnel (TLS is still end to end with the service,
+  /// verified as without a proxy). Empty: connect directly. The environment (HTTPS_PROXY,
+  /// HTTP_PROXY, NO_PROXY) is not read by the library; the command line does that.
+  std::string proxy_host;
+  int proxy_port = 8080;
+  /// Basic authentication with the proxy, sent when proxy_username is not empty.
+  std::string proxy_username;
+  Secret proxy_password;
 };
 
 }  // namespace brightoffice

@@ -20,6 +20,12 @@ struct CallTrace {
   bool request_may_be_sent = false;  ///< Some bytes of the request were written.
   bool response_too_large = false;   ///< More than Options::max_response_bytes arrived.
   std::size_t bytes_received = 0;    ///< Bytes read so far in this call (headers included).
+  /// Why OpenSSL rejected the server's certificate chain (its verify error text, the depth and
+  /// subject of the certificate), empty when it did not.
+  std::string tls_verify_error;
+  /// Why the handshake failed: a TLS alert from the server, or OpenSSL's error ("OpenSSL:
+  /// wrong version number"). Empty when it did not fail or the reason is unknown.
+  std::string tls_library_error;
   std::chrono::milliseconds deadline{0};
   std::size_t max_response_bytes = 0;
 };

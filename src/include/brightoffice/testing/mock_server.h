@@ -23,6 +23,11 @@ struct MockServerOptions {
   std::string record_dir;
   /// Keep every request received in memory, for recorded_requests().
   bool capture_requests = false;
+  /// Serve HTTPS (TLS 1.2 or 1.3) with this certificate chain (PEM: the server certificate
+  /// first, then any intermediates) and this private key (PEM, unencrypted). Both or neither;
+  /// they may name the same file. Empty: plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 /// A request as the mock received it, byte for byte.
@@ -40,7 +45,8 @@ class MockServer {
  public:
   /// Binds 127.0.0.1 and starts serving before it returns.
   /// Errors: kInvalidArgument for an unreadable or invalid fixtures file or record folder,
-  /// kConnection when the port cannot be bound.
+  /// or when only one of tls_cert_file / tls_key_file is given or either cannot be read,
+  /// kTls when OpenSSL refuses the certificate or key, kConnection when the port cannot be bound.
   static StatusOr<std::unique_ptr<MockServer>> Start(MockServerOptions options = {});
 
   /// Stops serving and closes every connection.
@@ -50,7 +56,9 @@ class MockServer {
 
   /// The port it listens on (the one picked when MockServerOptions::port was 0).
   int port() const;
-  /// "http://127.0.0.1:PORT/Webservices/BrightOfficeAPI.asmx"
+  /// "http://127.0.0.1:PORT/Webservices/BrightOfficeAPI.asmx" ("https://..." with TLS: a
+  /// client verifying the certificate needs IP:127.0.0.1 in its subjectAltName, or calls
+  /// "https://localhost:PORT/..." for a certificate that names localhost).
   std::string endpoint() const;
   /// Requests received so far (only with MockServerOptions::capture_requests).
   std::vector<RecordedRequest> recorded_requests() const;

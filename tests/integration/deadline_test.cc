@@ -1,0 +1,250 @@
+// The call's deadline bounds every stage: a server that trickles its answer one byte a second
+// (so no single receive ever stalls), a listener whose backlog is full (connect never
+// completes), a TLS handshake the server never answers, and a TLS answer trickling. Each call ends with kTimeout
+// within its deadline + 0.5 s.
+
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "brightoffice/client.h"
+#include "canned_server.h"
+#include "test_certs.h"
+
+using namespace brightoffice;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+constexpr milliseconds kDeadline{1500};
+constexpr milliseconds kSlack{500};
+
+int Listen(int backlog, int& port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(fd, backlog) == 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  port = ntohs(addr.sin_port);
+  return fd;
+}
+
+std::string Endpoint(const char* scheme, int port) {
+  return std::string(scheme) + "://127.0.0.1:" + std::to_string(port) + "/Webservices/BrightOfficeAPI.asmx";
+}
+
+// Accepts one connection, reads the request, then sends a valid-looking HTTP response one byte
+// per second, never finishing it.
+class TrickleServer {
+ public:
+  explicit TrickleServer(bool tls = false) {
+    if (tls) {
+      const auto& pki = tests::TestPki::Get();
+      ctx_ = SSL_CTX_new(TLS_server_method());
+      REQUIRE(SSL_CTX_use_certificate_file(ctx_, pki.localhost.cert.c_str(), SSL_FILETYPE_PEM) == 1);
+      REQUIRE(SSL_CTX_use_PrivateKey_file(ctx_, pki.localhost.key.c_str(), SSL_FILETYPE_PEM) == 1);
+    }
+    listen_fd_ = Listen(4, port_);
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~TrickleServer() {
+    stop_ = true;
+    thread_.join();
+    ::close(listen_fd_);
+    if (ctx_) SSL_CTX_free(ctx_);
+  }
+  int port() const { return port_; }
+  int bytes_sent() const { return sent_; }
+
+ private:
+  void Run() {
+    pollfd p{listen_fd_, POLLIN, 0};
+    while (!stop_ && ::poll(&p, 1, 50) <= 0) {
+    }
+    if (stop_) return;
+    const int fd = ::accept(listen_fd_, nullptr, nullptr);
+    SSL* ssl = nullptr;
+    if (ctx_) {
+      ssl = SSL_new(ctx_);
+      SSL_set_fd(ssl, fd);
+      if (SSL_accept(ssl) != 1) {
+        SSL_free(ssl);
+        ::close(fd);
+        return;
+      }
+    }
+    char buf[4096];
+    pollfd r{fd, POLLIN, 0};
+    if (::poll(&r, 1, 2000) > 0) {  // the request (at least its start)
+      if (ssl) SSL_read(ssl, buf, sizeof buf); else ::recv(fd, buf, sizeof buf, 0);
+    }
+    const std::string answer =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: 100000\r\n\r\n<?xml version=\"1.0\"?>";
+    for (std::size_t i = 0; !stop_; ++i) {
+      const char* byte = answer.data() + (i % answer.size());
+      if ((ssl ? SSL_write(ssl, byte, 1) : ::send(fd, byte, 1, MSG_NOSIGNAL)) != 1) break;
+      ++sent_;
+      for (int k = 0; k < 20 && !stop_; ++k) std::this_thread::sleep_for(milliseconds(50));
+    }
+    if (ssl) SSL_free(ssl);
+    ::close(fd);
+  }
+
+  SSL_CTX* ctx_ = nullptr;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> sent_{0};
+  std::thread thread_;
+};
+
+// A listener that never accepts, its backlog filled by connections of its own, so that a
+// further connect() gets no answer at all.
+class FullBacklog {
+ public:
+  FullBacklog() {
+    listen_fd_ = Listen(0, port_);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    for (int i = 0; i < 4; ++i) {
+      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      ::fcntl(fd, F_SETFL, O_NONBLOCK);
+      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+      fillers_.push_back(fd);
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  ~FullBacklog() {
+    for (int fd : fillers_) ::close(fd);
+    ::close(listen_fd_);
+  }
+  int port() const { return port_; }
+
+  // Whether a plain connect() to it is still pending after `wait` (i.e. the backlog is full).
+  bool ConnectHangs(milliseconds wait) const {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ::fcntl(fd, F_SETFL, O_NONBLOCK);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    pollfd p{fd, POLLOUT, 0};
+    const bool hangs = ::poll(&p, 1, static_cast<int>(wait.count())) == 0;
+    ::close(fd);
+    return hangs;
+  }
+
+ private:
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::vector<int> fillers_;
+};
+
+struct Timed {
+  StatusOr<ServiceResult> result = Status(ErrorKind::kMalformedResponse, "not called");
+  milliseconds elapsed{0};
+};
+
+Timed Call(Options o) {
+  auto client = Client::Create(o, {"api-user", Secret("api-secret")});
+  REQUIRE(client.ok());
+  CustomerInfo c;
+  c.email = "jane@example.com";
+  c.mfa_code = Secret("123456");
+  Timed t;
+  const auto start = Clock::now();
+  t.result = client->ConfirmCustomerUserMfa(c);
+  t.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  return t;
+}
+
+Options WithDeadline(const std::string& endpoint) {
+  Options o;
+  o.endpoint = endpoint;
+  o.deadline = kDeadline;  // connect_timeout (10 s) and io_timeout (30 s) are far longer
+  return o;
+}
+
+void CheckTimedOut(const Timed& t, milliseconds deadline, const char* message_part) {
+  INFO("elapsed " << t.elapsed.count() << " ms; " << t.result.status().ToString());
+  REQUIRE_FALSE(t.result.ok());
+  CHECK(t.result.status().kind() == ErrorKind::kTimeout);
+  CHECK(t.result.status().message().find(message_part) != std::string::npos);
+  CHECK(t.elapsed < deadline + kSlack);
+  CHECK(t.elapsed >= deadline - milliseconds(100));
+}
+
+}  // namespace
+
+TEST_CASE("a response trickling one byte per second: timeout at the deadline, not the I/O timeout") {
+  TrickleServer server;
+  const Timed t = Call(WithDeadline(Endpoint("http", server.port())));
+  CheckTimedOut(t, kDeadline, "deadline");
+  CHECK(server.bytes_sent() >= 1);  // the answer was arriving: no single receive stalled
+}
+
+TEST_CASE("a connection that never completes (full backlog): timeout at the deadline") {
+  FullBacklog listener;
+  REQUIRE(listener.ConnectHangs(milliseconds(200)));  // the premise of this test
+  const Timed t = Call(WithDeadline(Endpoint("http", listener.port())));
+  CheckTimedOut(t, kDeadline, "deadline");
+}
+
+TEST_CASE("a connection that never completes: the connect timeout, when shorter, ends it") {
+  FullBacklog listener;
+  REQUIRE(listener.ConnectHangs(milliseconds(200)));
+  Options o = WithDeadline(Endpoint("http", listener.port()));
+  o.deadline = std::chrono::seconds(10);
+  o.connect_timeout = milliseconds(800);
+  const Timed t = Call(o);
+  CheckTimedOut(t, o.connect_timeout, "connect timeout");
+}
+
+TEST_CASE("HTTPS to a server that accepts and never answers the handshake: timeout at the deadline") {
+  tests::CannedReply silent;
+  silent.behaviour = tests::CannedReply::Behaviour::kSilent;
+  tests::CannedServer server(silent);  // reads the ClientHello as a "request" head that never ends
+  const Timed t = Call(WithDeadline(Endpoint("https", server.port())));
+  CheckTimedOut(t, kDeadline, "deadline");
+}
+
+TEST_CASE("HTTPS: a response trickling one byte per second after the handshake: timeout at the deadline") {
+  TrickleServer server(/*tls=*/true);
+  Options o = WithDeadline("https://localhost:" + std::to_string(server.port()) + "/Webservices/BrightOfficeAPI.asmx");
+  o.ca_file = tests::TestPki::Get().ca_file;
+  const Timed t = Call(o);
+  CheckTimedOut(t, kDeadline, "deadline");
+  CHECK(server.bytes_sent() >= 1);  // the handshake succeeded and the answer was arriving
+}
+
+TEST_CASE("HTTPS through a proxy that never answers the CONNECT: timeout at the deadline") {
+  tests::CannedReply silent;
+  silent.behaviour = tests::CannedReply::Behaviour::kSilent;
+  tests::CannedServer proxy(silent);  // takes the CONNECT request and says nothing
+  Options o = WithDeadline("https://localhost:9/Webservices/BrightOfficeAPI.asmx");
+  o.proxy_host = "127.0.0.1";
+  o.proxy_port = proxy.port();
+  const Timed t = Call(o);
+  CheckTimedOut(t, kDeadline, "deadline");
+  REQUIRE(proxy.requests().size() == 1);
+  CHECK(proxy.requests()[0].rfind("CONNECT localhost:9 ", 0) == 0);
+}
