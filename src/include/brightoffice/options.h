@@ -65,10 +65,10 @@ struct Options {
   /// verified as without a proxy). Empty: connect directly. The environment (HTTPS_PROXY,
   /// HTTP_PROXY, NO_PROXY) is not read by the library; the command line does that.
   std::string proxy_host;
-  int proxy_port = 8080;
+  int proxy_port = 8080;  ///< The proxy's port (with proxy_host).
   /// Basic authentication with the proxy, sent when proxy_username is not empty.
   std::string proxy_username;
-  Secret proxy_password;
+  Secret proxy_password;  ///< The proxy password: a secret, never printed, wiped after each call.
 };
 
 }  // namespace brightoffice

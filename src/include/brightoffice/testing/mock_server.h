@@ -27,7 +27,7 @@ struct MockServerOptions {
   /// first, then any intermediates) and this private key (PEM, unencrypted). Both or neither;
   /// they may name the same file. Empty: plain HTTP.
   std::string tls_cert_file;
-  std::string tls_key_file;
+  std::string tls_key_file;  ///< The private key for tls_cert_file (PEM).
 };
 
 /// A request as the mock received it, byte for byte.
