@@ -80,11 +80,12 @@ StatusOr<std::vector<FixtureRule>> LoadFixtures(const std::string& path) {
 }
 
 Answer Decide(const internal::ReceivedRequest& r, const std::vector<FixtureRule>& fixtures) {
-  // ASMX parses the guid before the method runs: text that is not a guid is a fault.
+  // ASMX parses the guid while reading the request, before the method runs: an Id element
+  // that is empty or not a guid is a client fault; an absent one is the nil guid.
   Guid id;
-  if (!r.id.empty()) {
+  if (!r.id.empty() || r.id_present) {
     auto parsed = Guid::Parse(r.id);
-    if (!parsed) return Fault("Unrecognized Guid format.");
+    if (!parsed) return Fault("Unrecognized Guid format.", /*sender=*/true);
     id = *parsed;
   }
   for (const FixtureRule& rule : fixtures) {

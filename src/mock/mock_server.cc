@@ -17,6 +17,7 @@
 #include <fstream>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -107,6 +108,26 @@ class MockServer::Impl {
 
 namespace {
 
+// gSOAP leaves soap->version at 2 (the generated namespace table lists SOAP 1.2 first) even
+// when it matched a SOAP 1.1 envelope; answer in the request's version, as ASMX does.
+void UseRequestVersion(struct soap* soap) {
+  if (soap->local_namespaces == nullptr) return;
+  const Namespace& env = soap->local_namespaces[0];
+  const char* env_uri = env.out ? env.out : env.ns;
+  soap->version = env_uri && std::strcmp(env_uri, kEnv11) == 0 ? 1 : 2;
+}
+
+// What the transport hooks saw of the request being served.
+struct RequestFacts {
+  std::size_t bytes = 0;     // bytes received for this request
+  bool id_present = false;   // an <Id> element was read (gSOAP gives "" for absent and empty alike)
+  std::string content_type;  // the request's Content-Type header
+  std::string head;          // the bytes up to the end of the headers, while looking for it
+  bool head_done = false;
+  std::optional<std::size_t> body_left;  // from Content-Length, once the headers are read
+  void Reset() { *this = RequestFacts(); }
+};
+
 // Per connection: the generated service on its own context, plus the bytes read so far.
 class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
  public:
@@ -123,27 +144,32 @@ class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
   }
 
   std::string captured;  // raw bytes received since the last answer
+  RequestFacts facts;
 
  private:
   int Answer(::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFA* request,
              ::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFAResponse& response) {
     server_->Record(std::move(captured));
     captured.clear();
-    // gSOAP leaves soap->version at 2 (the generated namespace table lists SOAP 1.2 first)
-    // even when it matched a SOAP 1.1 envelope; answer in the request's version, as ASMX does.
-    const Namespace& env = soap->local_namespaces[0];
-    const char* env_uri = env.out ? env.out : env.ns;
-    soap->version = env_uri && std::strcmp(env_uri, kEnv11) == 0 ? 1 : 2;
+    UseRequestVersion(soap);
+    // ASMX takes the version from the envelope, and refuses a SOAP 1.1 envelope sent as
+    // application/soap+xml with an empty 415.
+    if (soap->version == 1 && facts.content_type.rfind("application/soap+xml", 0) == 0) {
+      soap_send_empty_response(soap, 415);  // the connection stays open, as on ASMX
+      return SOAP_STOP;
+    }
     // ASMX routes SOAP 1.1 by SOAPAction when the header is present, and faults on a wrong one.
     if (soap->version == 1 && soap->action != nullptr && std::strcmp(soap->action, kAction) != 0) {
       soap->keep_alive = 0;
       return soap_sender_fault(soap,
                                (std::string("Server did not recognize the value of HTTP Header SOAPAction: ") +
                                 soap->action + ".").c_str(),
-                               nullptr);
+                               "");
     }
+    soap->action = nullptr;  // ASMX's SOAP 1.2 answers carry no action= parameter
     internal::ReceivedRequest received;
     if (request) received = internal::FromWire(*request);
+    received.id_present = facts.id_present;
     mock::Answer answer = mock::Decide(received, server_->fixtures);
     const auto delay = answer.delay + server_->options.latency;
     if (delay.count() > 0 && !server_->Wait(delay)) {
@@ -156,8 +182,12 @@ class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
     }
     if (answer.kind == mock::Answer::Kind::kFault) {
       soap->keep_alive = 0;  // ASMX closes the connection after every fault
-      return answer.sender_fault ? soap_sender_fault(soap, answer.fault_string.c_str(), nullptr)
-                                 : soap_receiver_fault(soap, answer.fault_string.c_str(), nullptr);
+      // As ASMX with custom errors on (production): an exception in the method is wrapped,
+      // and every fault has an empty detail element.
+      return answer.sender_fault
+                 ? soap_sender_fault(soap, answer.fault_string.c_str(), "")
+                 : soap_receiver_fault(
+                       soap, ("Server was unable to process request. ---> " + answer.fault_string).c_str(), "");
     }
     holder_ = std::make_unique<internal::ResponseHolder>(answer.result);
     holder_->CopyTo(response);
@@ -172,15 +202,92 @@ struct ConnectionState {
   MockServer::Impl* server;
   MockService* service;
   size_t (*recv)(struct soap*, char*, size_t);
+  int (*parse_header)(struct soap*, const char*, const char*);
 };
 
+// Reads no further than the request's Content-Length: gSOAP would otherwise wait for more
+// bytes after a truncated or non-XML body until its receive timeout, where ASMX answers 400 at
+// once.
 size_t CapturingRecv(struct soap* soap, char* data, size_t n) {
   auto* st = static_cast<ConnectionState*>(soap->user);
+  RequestFacts& f = st->service->facts;
+  if (f.body_left) {
+    if (*f.body_left == 0) return 0;
+    n = std::min(n, *f.body_left);
+  }
   size_t r = st->recv(soap, data, n);
+  f.bytes += r;
+  if (f.body_left) {
+    *f.body_left -= r;
+  } else if (!f.head_done) {
+    const std::size_t old = f.head.size();
+    f.head.append(data, r);
+    const auto end = f.head.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      f.head_done = true;
+      std::string lower = f.head.substr(0, end);
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+      const auto at = lower.find("\r\ncontent-length:");
+      if (at != std::string::npos && lower.find("\r\ntransfer-encoding:") == std::string::npos) {
+        const std::size_t length = std::strtoul(lower.c_str() + at + 17, nullptr, 10);
+        const std::size_t body_in_chunk = old + r - (end + 4);
+        f.body_left = length > body_in_chunk ? length - body_in_chunk : 0;
+      }
+      f.head.clear();
+    }
+  }
   if (r > 0 && (st->server->options.capture_requests || !st->server->options.record_dir.empty())) {
     st->service->captured.append(data, r);
   }
   return r;
+}
+
+int ParseHeader(struct soap* soap, const char* key, const char* value) {
+  auto* st = static_cast<ConnectionState*>(soap->user);
+  if (key && value && soap_tag_cmp(key, "Content-Type") == 0) st->service->facts.content_type = value;
+  return st->parse_header(soap, key, value);
+}
+
+int ElementBegin(struct soap* soap, const char* tag) {
+  auto* st = static_cast<ConnectionState*>(soap->user);
+  const char* local = tag ? std::strrchr(tag, ':') : nullptr;
+  local = local ? local + 1 : tag;
+  if (local && std::strcmp(local, "Id") == 0) st->service->facts.id_present = true;
+  return SOAP_OK;
+}
+
+// Errors that mean the request could not be read as XML: ASMX answers them with an empty 400.
+bool UnreadableRequest(int error) {
+  return error == SOAP_SYNTAX_ERROR || error == SOAP_NO_TAG || error == SOAP_TAG_MISMATCH ||
+         error == SOAP_NO_DATA || error == SOAP_UTF_ERROR || error == SOAP_EOF || error == SOAP_EMPTY ||
+         error == SOAP_LEVEL;
+}
+
+// The generated serve() loop, except that an unreadable request gets ASMX's empty 400
+// instead of a SOAP fault, and a client that closes an idle connection gets nothing.
+void ServeLikeAsmx(MockService& service, struct soap* soap) {
+  soap->keep_alive = soap->max_keep_alive + 1;
+  do {
+    if (soap->keep_alive > 0 && soap->max_keep_alive > 0) soap->keep_alive--;
+    service.facts.Reset();
+    // soap_begin_serve() without the fault it would send itself on a request it cannot read.
+    const bool failed = soap_begin_recv(soap) != SOAP_OK || soap_envelope_begin_in(soap) != SOAP_OK ||
+                        soap_recv_header(soap) != SOAP_OK || soap_body_begin_in(soap) != SOAP_OK ||
+                        ((service.dispatch() || (soap->fserveloop && soap->fserveloop(soap))) &&
+                         soap->error != SOAP_OK);
+    // gSOAP hands a POST body it does not take for XML to plugins (SOAP_POST); ASMX says 400.
+    if (failed && soap->error == SOAP_POST) soap->error = SOAP_SYNTAX_ERROR;
+    if (!failed || soap->error >= SOAP_STOP) continue;
+    if (soap->error == SOAP_EOF && service.facts.bytes == 0) return;  // closed while idle
+    soap->keep_alive = 0;
+    if (UnreadableRequest(soap->error)) {
+      soap_send_empty_response(soap, 400);
+    } else {
+      UseRequestVersion(soap);
+      soap_send_fault(soap);
+    }
+    return;
+  } while (soap->keep_alive);
 }
 
 bool EndsWithWsdlQuery(const char* path) {
@@ -296,9 +403,11 @@ void MockServer::Impl::Serve(struct soap* soap) {
   sigaddset(&pipe, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
   MockService service(soap, this);
-  ConnectionState state{this, &service, soap->frecv};
+  ConnectionState state{this, &service, soap->frecv, soap->fparsehdr};
   soap->user = &state;
   soap->frecv = CapturingRecv;
+  soap->fparsehdr = ParseHeader;
+  soap->feltbegin = ElementBegin;
   soap->fget = ServeWsdl;
   // Like ASMX's listener: an idle keep-alive connection is dropped after 15 s.
   soap->recv_timeout = 15;
@@ -306,7 +415,7 @@ void MockServer::Impl::Serve(struct soap* soap) {
   // The TLS handshake runs here, in the connection's own thread. (A client starting its
   // handshake 12 s after connecting was still served. Setting the copy's accept_timeout to
   // 10 s made gSOAP's handshake loop slow: about 2 s per handshake with 16 clients.)
-  if (!tls || soap_ssl_accept(soap) == SOAP_OK) service.serve();
+  if (!tls || soap_ssl_accept(soap) == SOAP_OK) ServeLikeAsmx(service, soap);
   {
     std::lock_guard<std::mutex> lock(mu);
     live.erase(soap);

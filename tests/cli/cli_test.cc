@@ -118,7 +118,7 @@ TEST_CASE("confirm: exit status and JSON for each kind of answer, over SOAP 1.1 
     json f = OneJsonLine(fault);
     CHECK(f["error"]["kind"] == "soap_fault");
     CHECK(f["httpStatus"] == 500);
-    CHECK(f["faultString"] == "Simulated server failure (MFACode=***)");
+    CHECK(f["faultString"] == "Server was unable to process request. ---> Simulated server failure (MFACode=***)");
     CHECK(f.contains("faultCode"));
     CheckNoSecrets(fault);
 

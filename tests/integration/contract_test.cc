@@ -88,7 +88,7 @@ TEST_CASE("every row of the test contract, over SOAP 1.1 and 1.2") {
       REQUIRE_FALSE(r.ok());
       CHECK(r.status().kind() == ErrorKind::kSoapFault);
       CHECK(r.status().http_status() == 500);
-      CHECK(r.status().fault_string() == "Simulated server failure (MFACode=***)");
+      CHECK(r.status().fault_string() == "Server was unable to process request. ---> Simulated server failure (MFACode=***)");
       CHECK(r.status().message().find("boom") == std::string::npos);
       CHECK(r.status().fault_code() ==
             (version == SoapVersion::kSoap11 ? "SOAP-ENV:Server" : "SOAP-ENV:Receiver"));

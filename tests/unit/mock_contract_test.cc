@@ -61,7 +61,13 @@ TEST_CASE("the test contract's rows, in order") {
   r = Valid(); r.id = "not-a-guid";
   a = Decide(r, {});
   CHECK(a.kind == Answer::Kind::kFault);
+  CHECK(a.sender_fault);  // soap:Client, as ASMX: the request could not be read
   CHECK(a.fault_string == "Unrecognized Guid format.");
+  r = Valid(); r.id = ""; r.id_present = true;  // <Id/>: a fault on ASMX, not the nil guid
+  a = Decide(r, {});
+  CHECK(a.kind == Answer::Kind::kFault);
+  CHECK(a.sender_fault);
+  CHECK_FALSE(a.fault_string.empty());
 }
 
 TEST_CASE("fixtures are matched before the contract") {

@@ -56,6 +56,7 @@ StatusOr<ServiceResult> FromWire(const wire::Response& response);
 struct ReceivedRequest {
   bool has_customer_info = false;
   std::string id;  ///< As received ("" when the element carried no text).
+  bool id_present = false;  ///< The Id element was there (set by the mock: gSOAP cannot tell).
   std::optional<std::string> email, password, mfa_code, temporary_password, new_password;
   bool has_user_info = false;
   std::optional<std::string> username, api_password;
