@@ -10,7 +10,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian 12 packages the build and the tests need.
 DEB_PACKAGES := g++ cmake make pkg-config gsoap libgsoap-dev libssl-dev zlib1g-dev openssl \
-  doctest-dev libcli11-dev nlohmann-json3-dev libxml2-dev libxml2-utils curl
+  doctest-dev libcli11-dev nlohmann-json3-dev libxml2-dev libxml2-utils curl \
+  libbenchmark-dev
 
 .PHONY: demo test deps build generate check-generated clean
 
