@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include "brightoffice/client.h"
@@ -149,8 +150,9 @@ class RawSocketClient final : public BenchClient {
       Close();
       return false;
     }
-    const bool ok = ReadReply();
-    if (!ok || !keep_alive_) Close();
+    bool server_closes = false;
+    const bool ok = ReadReply(&server_closes);
+    if (!ok || !keep_alive_ || server_closes) Close();
     return ok;
   }
   std::string LastError() const override { return error_; }
@@ -184,7 +186,9 @@ class RawSocketClient final : public BenchClient {
     return true;
   }
   // Reads one response: headers, then Content-Length bytes of body.
-  bool ReadReply() {
+  // Sets *server_closes when the reply says "Connection: close" (gSOAP servers, like ASMX, end a
+  // keep-alive connection after 100 requests).
+  bool ReadReply(bool* server_closes) {
     size_t have = 0, need = 0;
     for (;;) {
       ssize_t r = ::recv(fd_, buf_.data() + have, buf_.size() - have, 0);
@@ -206,6 +210,9 @@ class RawSocketClient final : public BenchClient {
           return false;
         }
         need = static_cast<size_t>(end - buf_.data()) + 4 + std::strtoul(cl + 15, nullptr, 10);
+        const std::string_view head(buf_.data(), static_cast<size_t>(end - buf_.data()));
+        *server_closes = head.find("Connection: close") != std::string_view::npos ||
+                         head.find("connection: close") != std::string_view::npos;
       }
       if (have >= need) return true;
     }
