@@ -130,8 +130,8 @@ bool RawCall(Proxy& proxy) {
   return ok;
 }
 
-void BM_RawProxy_Call(benchmark::State& state) {
-  Proxy proxy(SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE);
+void RawProxyCall(benchmark::State& state, soap_mode extra) {
+  Proxy proxy(SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE | extra);
   soap_set_namespaces(proxy.soap, bench::Soap11Namespaces(proxy.soap->namespaces));
   Ctx ctx;
   InstallMemoryTransport(proxy.soap, &ctx);
@@ -143,7 +143,14 @@ void BM_RawProxy_Call(benchmark::State& state) {
     benchmark::DoNotOptimize(RawCall(proxy));
   }
 }
+void BM_RawProxy_Call(benchmark::State& state) { RawProxyCall(state, 0); }
 BENCHMARK(BM_RawProxy_Call);
+// gSOAP modes that skip runtime work this message does not need: SOAP_XML_TREE (no id/href
+// multi-reference handling), SOAP_XML_NOTYPE (no xsi:type attributes).
+void BM_RawProxy_Call_XmlTree(benchmark::State& state) { RawProxyCall(state, SOAP_XML_TREE); }
+BENCHMARK(BM_RawProxy_Call_XmlTree);
+void BM_RawProxy_Call_XmlTreeNoType(benchmark::State& state) { RawProxyCall(state, SOAP_XML_TREE | SOAP_XML_NOTYPE); }
+BENCHMARK(BM_RawProxy_Call_XmlTreeNoType);
 
 void BM_RawProxy_Serialize(benchmark::State& state) {
   Proxy proxy(SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE);

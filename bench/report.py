@@ -4,7 +4,7 @@ import argparse
 import json
 import statistics
 
-CLIENTS = ["raw_socket", "raw_proxy", "facade", "zeep", "node_soap"]
+CLIENTS = ["raw_socket", "raw_proxy", "facade", "facade_proposed", "zeep", "node_soap"]
 
 
 def load(path):
@@ -98,11 +98,14 @@ def main():
             f = get(server, mode, "facade")
             if f.get("ratio_to_raw") is None:
                 continue
-            print(f"  facade >= 0.95 x raw_proxy, {server} {mode}: {f['ratio_to_raw']:.3f} {verdict(f['ratio_to_raw'] >= 0.95)}")
-    f = get("canned", "http_keepalive_pinned", "facade")
-    if f.get("ratio_to_raw_socket") is not None:
-        print(f"  facade >= 0.3 x raw_socket, canned http_keepalive_pinned: {f['ratio_to_raw_socket']:.3f} "
-              f"{verdict(f['ratio_to_raw_socket'] >= 0.3)}")
+            p = get(server, mode, "facade_proposed").get("ratio_to_raw")
+            print(f"  facade >= 0.95 x raw_proxy, {server} {mode}: {f['ratio_to_raw']:.3f} {verdict(f['ratio_to_raw'] >= 0.95)}"
+                  + (f"   (facade_proposed {p:.3f} {verdict(p >= 0.95)})" if p is not None else ""))
+    for client in ("facade", "facade_proposed", "raw_proxy"):
+        f = get("canned", "http_keepalive_pinned", client)
+        if f.get("ratio_to_raw_socket") is not None:
+            print(f"  {client} >= 0.3 x raw_socket, canned http_keepalive_pinned: {f['ratio_to_raw_socket']:.3f} "
+                  f"{verdict(f['ratio_to_raw_socket'] >= 0.3)}" + ("" if client != "raw_proxy" else " (for reference)"))
     for server in ("canned", "mock"):
         f = get(server, "http_keepalive_pinned", "facade").get("calls_per_s")
         for peer in ("zeep", "node_soap"):

@@ -3,7 +3,8 @@
 # (about 5 minutes; under 15), prints it, and with --json writes the rows
 #   {"client","mode","concurrency","latency_ms","calls_per_s","ratio_to_raw","server", ...}
 # where ratio_to_raw is the ratio to raw_proxy (the generated proxy) in the same case and
-# ratio_to_raw_socket the ratio to the raw-socket limit. See bench/README.md.
+# ratio_to_raw_socket the ratio to the raw-socket limit. Rows with client "facade_proposed" are the
+# facade with bench/proposed/gsoap_connection.patch applied. See bench/README.md.
 #
 # Environment: BUILD_DIR (default build), BENCH_SECONDS per measurement (default 2),
 # BENCH_REPEAT rounds of the C++ clients, median kept (default 3), BENCH_CPUS "server,client"
@@ -105,6 +106,7 @@ measure() {
   case "$client" in
     zeep) out=$("${pin[@]}" "$PY" "$here/zeep_client.py" --wsdl "$wsdl" "${args[@]}" 2>>"$tmp/errors.log") || true ;;
     node_soap) out=$("${pin[@]}" node "$here/node/client.js" --wsdl "$wsdl" "${args[@]}" 2>>"$tmp/errors.log") || true ;;
+    facade_proposed) out=$("${pin[@]}" "$bin/brightoffice-bench-load-proposed" --client facade "${args[@]}" 2>>"$tmp/errors.log") || true ;;
     *) out=$("${pin[@]}" "$bin/brightoffice-bench-load" --client "$client" "${args[@]}" 2>>"$tmp/errors.log") || true ;;
   esac
   if [ -z "$out" ]; then out='{"calls_per_s": null, "error": "the client failed; see stderr"}'; fi
@@ -137,6 +139,8 @@ mock_ep=$EP
 log "canned server $canned_ep, mock $mock_ep (both on CPU $server_cpu)"
 
 native=(raw_socket raw_proxy facade)
+# facade_proposed: the facade with bench/proposed/gsoap_connection.patch (built when it applies).
+[ -x "$bin/brightoffice-bench-load-proposed" ] && native+=(facade_proposed)
 peers=(zeep node_soap)
 for server in canned mock; do
   ep=$canned_ep; [ $server = mock ] && ep=$mock_ep
@@ -160,7 +164,7 @@ done
 start slow "$mock" --latency-ms 20 || { cat "$tmp/slow.err" >&2; exit 1; }
 slow_ep=$EP
 log "mock with 20 ms latency: $slow_ep"
-for client in raw_socket raw_proxy facade zeep node_soap; do
+for client in "${native[@]}" zeep node_soap; do
   if [ $client = node_soap ] && [ $node_ok != 1 ]; then
     not_measured mock http_keepalive_free 8 20 node_soap "node-soap not available"; continue
   fi

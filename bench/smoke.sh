@@ -38,6 +38,10 @@ for ep in "$canned" "$mock_ep"; do
     "$bin/brightoffice-bench-load" --client "$client" --endpoint "$ep" --calls 20 --warmup 2 --newconn
   done
   "$bin/brightoffice-bench-load" --client facade --endpoint "$ep" --calls 40 --warmup 1 --concurrency 4 --json
+  if [ -x "$bin/brightoffice-bench-load-proposed" ]; then  # the facade with proposed/*.patch
+    "$bin/brightoffice-bench-load-proposed" --client facade --endpoint "$ep" --calls 250 --warmup 2
+    "$bin/brightoffice-bench-load-proposed" --client facade --endpoint "$ep" --calls 20 --warmup 2 --newconn
+  fi
 done
 "$bin/brightoffice-bench-memory" --endpoint "$canned" --first 10 --total 50
 "$bin/brightoffice-bench-memory" --endpoint "$canned" --client raw_proxy --first 10 --total 50
