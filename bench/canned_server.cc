@@ -4,8 +4,9 @@
 // (HTTP/1.1 keep-alive) unless the request says "Connection: close". One thread, epoll, no
 // XML parsing: whatever time a client spends against it is the client's own.
 //
-//   brightoffice-bench-canned [--port N]
-// prints "listening on http://127.0.0.1:PORT/Webservices/BrightOfficeAPI.asmx" once ready.
+//   brightoffice-bench-canned [--port N] [--tls-cert FILE --tls-key FILE]
+// prints "listening on http://127.0.0.1:PORT/Webservices/BrightOfficeAPI.asmx" (https with TLS)
+// once ready. With TLS each connection is a non-blocking OpenSSL server session.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,6 +14,8 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,10 +31,12 @@
 namespace {
 
 struct Conn {
+  SSL* ssl = nullptr;
   std::string in;
   std::string out;
   size_t out_off = 0;
   bool close_after = false;
+  bool closing = false;  // our side is shut down; waiting for the client's EOF
 };
 
 // Length of the first complete request in `in` (0 when incomplete); sets `close`.
@@ -62,16 +67,36 @@ size_t CompleteRequest(const std::string& in, bool& close) {
 
 int main(int argc, char** argv) {
   int port = 0;
+  std::string cert, key;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
       port = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--tls-cert") == 0 && i + 1 < argc) {
+      cert = argv[++i];
+    } else if (std::strcmp(argv[i], "--tls-key") == 0 && i + 1 < argc) {
+      key = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: %s [--port N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--port N] [--tls-cert FILE --tls-key FILE]\n", argv[0]);
+      return 2;
+    }
+  }
+  SSL_CTX* tls = nullptr;
+  if (!cert.empty() || !key.empty()) {
+    tls = SSL_CTX_new(TLS_server_method());
+    SSL_CTX_set_min_proto_version(tls, TLS1_2_VERSION);
+    SSL_CTX_set_mode(tls, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (SSL_CTX_use_certificate_chain_file(tls, cert.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(tls, key.c_str(), SSL_FILETYPE_PEM) != 1) {
+      std::fprintf(stderr, "cannot load the TLS certificate or key\n");
       return 2;
     }
   }
   signal(SIGPIPE, SIG_IGN);
   const std::string reply = brightoffice::bench::CannedHttpReply();
+  // To a "Connection: close" request the reply says so too, as ASMX/IIS do; clients then do not
+  // return the connection to their pool.
+  std::string reply_close = reply;
+  reply_close.insert(reply_close.find("\r\n") + 2, "Connection: close\r\n");
 
   int lfd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
   int one = 1;
@@ -86,7 +111,8 @@ int main(int argc, char** argv) {
   }
   socklen_t len = sizeof addr;
   getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len);
-  std::printf("listening on http://127.0.0.1:%d/Webservices/BrightOfficeAPI.asmx\n", ntohs(addr.sin_port));
+  std::printf("listening on %s://127.0.0.1:%d/Webservices/BrightOfficeAPI.asmx\n", tls ? "https" : "http",
+              ntohs(addr.sin_port));
   std::fflush(stdout);
 
   int ep = epoll_create1(0);
@@ -100,15 +126,30 @@ int main(int argc, char** argv) {
 
   auto close_conn = [&](int fd) {
     epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
+    auto it = conns.find(fd);
+    if (it != conns.end() && it->second.ssl != nullptr) SSL_free(it->second.ssl);
     ::close(fd);
     conns.erase(fd);
   };
-  // Writes what is pending; returns false when the connection is gone.
+  // Writes what is pending; returns false when the connection is gone. After the last reply of
+  // a "Connection: close" request it shuts down its side (close_notify first with TLS) and
+  // waits for the client's EOF: closing at once with unread bytes would send a reset, which can
+  // destroy the reply before the client has read it.
   auto flush = [&](int fd, Conn& c) {
     while (c.out_off < c.out.size()) {
-      ssize_t w = ::send(fd, c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
+      ssize_t w;
+      bool would_block;
+      if (c.ssl != nullptr) {
+        const int r = SSL_write(c.ssl, c.out.data() + c.out_off, static_cast<int>(c.out.size() - c.out_off));
+        w = r > 0 ? r : -1;
+        const int e = r > 0 ? SSL_ERROR_NONE : SSL_get_error(c.ssl, r);
+        would_block = e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ;
+      } else {
+        w = ::send(fd, c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
+        would_block = w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+      }
       if (w < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (would_block) {
           epoll_event e{};
           e.events = EPOLLIN | EPOLLOUT;
           e.data.fd = fd;
@@ -121,7 +162,12 @@ int main(int argc, char** argv) {
     }
     c.out.clear();
     c.out_off = 0;
-    return !c.close_after;
+    if (c.close_after && !c.closing) {
+      if (c.ssl != nullptr) SSL_shutdown(c.ssl);
+      ::shutdown(fd, SHUT_WR);
+      c.closing = true;
+    }
+    return true;
   };
 
   for (;;) {
@@ -141,7 +187,12 @@ int main(int argc, char** argv) {
           e.events = EPOLLIN;
           e.data.fd = cfd;
           epoll_ctl(ep, EPOLL_CTL_ADD, cfd, &e);
-          conns[cfd];
+          Conn& c = conns[cfd];
+          if (tls != nullptr) {
+            c.ssl = SSL_new(tls);
+            SSL_set_fd(c.ssl, cfd);
+            SSL_set_accept_state(c.ssl);
+          }
         }
         continue;
       }
@@ -160,9 +211,28 @@ int main(int argc, char** argv) {
           epoll_ctl(ep, EPOLL_CTL_MOD, fd, &e);
         }
       }
-      if (!(events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))) continue;
+      // A TLS session may need to read while it writes and the other way round: try both.
+      if (c.ssl == nullptr && !(events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))) continue;
       bool gone = false;
       for (;;) {
+        if (c.ssl != nullptr) {
+          const int r = SSL_read(c.ssl, buf, sizeof buf);
+          if (r > 0) {
+            c.in.append(buf, static_cast<size_t>(r));
+            continue;
+          }
+          const int e = SSL_get_error(c.ssl, r);
+          if (e == SSL_ERROR_WANT_WRITE) {
+            epoll_event e2{};
+            e2.events = EPOLLIN | EPOLLOUT;
+            e2.data.fd = fd;
+            epoll_ctl(ep, EPOLL_CTL_MOD, fd, &e2);
+          } else if (e != SSL_ERROR_WANT_READ) {
+            gone = true;
+            ERR_clear_error();
+          }
+          break;
+        }
         ssize_t r = ::recv(fd, buf, sizeof buf, 0);
         if (r > 0) {
           c.in.append(buf, static_cast<size_t>(r));
@@ -172,9 +242,10 @@ int main(int argc, char** argv) {
         break;
       }
       bool close = false;
+      if (c.closing) c.in.clear();
       while (size_t used = CompleteRequest(c.in, close)) {
         c.in.erase(0, used);
-        c.out += reply;
+        c.out += close ? reply_close : reply;
         c.close_after = c.close_after || close;
         if (close) break;
       }

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <openssl/ssl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -88,7 +89,7 @@ class RawProxyClient final : public BenchClient {
         proxy_(config.keep_alive ? SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE : SOAP_C_UTFSTRING) {
     soap_set_namespaces(proxy_.soap, Soap11Namespaces(proxy_.soap->namespaces));
     if (endpoint_.rfind("https://", 0) == 0) {
-      soap_ssl_client_context(proxy_.soap, SOAP_SSL_DEFAULT | SOAP_TLSv1_2 | SOAP_TLSv1_3, nullptr, nullptr,
+      soap_ssl_client_context(proxy_.soap, SOAP_SSL_REQUIRE_SERVER_AUTHENTICATION | SOAP_TLSv1_2 | SOAP_TLSv1_3, nullptr, nullptr,
                               config.ca_file.empty() ? nullptr : config.ca_file.c_str(), nullptr, nullptr);
     }
   }
@@ -138,11 +139,14 @@ class RawProxyFactory final : public ClientFactory {
 // --- raw socket: the limit --------------------------------------------------------------------
 class RawSocketClient final : public BenchClient {
  public:
-  RawSocketClient(sockaddr_in addr, std::string request, bool keep_alive)
-      : addr_(addr), request_(std::move(request)), keep_alive_(keep_alive) {
+  RawSocketClient(sockaddr_in addr, std::string request, bool keep_alive, SSL_CTX* tls)
+      : addr_(addr), request_(std::move(request)), keep_alive_(keep_alive), tls_(tls) {
     buf_.resize(65536);
   }
-  ~RawSocketClient() override { Close(); }
+  ~RawSocketClient() override {
+    Close();
+    if (session_ != nullptr) SSL_SESSION_free(session_);
+  }
 
   bool Call() override {
     if (fd_ < 0 && !Connect()) return false;
@@ -167,16 +171,44 @@ class RawSocketClient final : public BenchClient {
       Close();
       return false;
     }
+    if (tls_ != nullptr) {
+      ssl_ = SSL_new(tls_);
+      SSL_set_fd(ssl_, fd_);
+      SSL_set1_host(ssl_, "127.0.0.1");
+      // Resume the last session, as gSOAP does (it keeps soap->session per host and port).
+      if (session_ != nullptr) SSL_set_session(ssl_, session_);
+      if (SSL_connect(ssl_) != 1) {
+        error_ = "TLS handshake failed";
+        Close();
+        return false;
+      }
+    }
     return true;
   }
   void Close() {
+    if (ssl_ != nullptr) {
+      if (SSL_SESSION* s = SSL_get1_session(ssl_)) {
+        if (session_ != nullptr) SSL_SESSION_free(session_);
+        session_ = s;
+      }
+      SSL_free(ssl_);
+    }
+    ssl_ = nullptr;
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
+  }
+  ssize_t Write(const char* data, size_t n) {
+    if (ssl_ != nullptr) return SSL_write(ssl_, data, static_cast<int>(n));
+    return ::send(fd_, data, n, MSG_NOSIGNAL);
+  }
+  ssize_t Read(char* data, size_t n) {
+    if (ssl_ != nullptr) return SSL_read(ssl_, data, static_cast<int>(n));
+    return ::recv(fd_, data, n, 0);
   }
   bool WriteAll() {
     size_t off = 0;
     while (off < request_.size()) {
-      ssize_t w = ::send(fd_, request_.data() + off, request_.size() - off, MSG_NOSIGNAL);
+      ssize_t w = Write(request_.data() + off, request_.size() - off);
       if (w <= 0) {
         error_ = std::string("send: ") + std::strerror(errno);
         return false;
@@ -191,7 +223,7 @@ class RawSocketClient final : public BenchClient {
   bool ReadReply(bool* server_closes) {
     size_t have = 0, need = 0;
     for (;;) {
-      ssize_t r = ::recv(fd_, buf_.data() + have, buf_.size() - have, 0);
+      ssize_t r = Read(buf_.data() + have, buf_.size() - have);
       if (r <= 0) {
         error_ = "connection closed before a complete reply";
         return false;
@@ -221,6 +253,9 @@ class RawSocketClient final : public BenchClient {
   sockaddr_in addr_;
   std::string request_;
   bool keep_alive_;
+  SSL_CTX* tls_;
+  SSL* ssl_ = nullptr;
+  SSL_SESSION* session_ = nullptr;
   int fd_ = -1;
   std::vector<char> buf_;
   std::string error_;
@@ -228,16 +263,17 @@ class RawSocketClient final : public BenchClient {
 
 class RawSocketFactory final : public ClientFactory {
  public:
-  RawSocketFactory(sockaddr_in addr, std::string request, bool keep_alive)
-      : addr_(addr), request_(std::move(request)), keep_alive_(keep_alive) {}
+  RawSocketFactory(sockaddr_in addr, std::string request, bool keep_alive, SSL_CTX* tls)
+      : addr_(addr), request_(std::move(request)), keep_alive_(keep_alive), tls_(tls) {}
   std::unique_ptr<BenchClient> NewClient() override {
-    return std::make_unique<RawSocketClient>(addr_, request_, keep_alive_);
+    return std::make_unique<RawSocketClient>(addr_, request_, keep_alive_, tls_);
   }
 
  private:
   sockaddr_in addr_;
   std::string request_;
   bool keep_alive_;
+  SSL_CTX* tls_;  // shared by the callers, never freed (lives as long as the program)
 };
 
 }  // namespace
@@ -256,14 +292,30 @@ std::unique_ptr<ClientFactory> ClientFactory::Make(const std::string& kind, cons
     }
     return std::make_unique<FacadeFactory>(std::make_shared<Client>(std::move(*client)));
   }
-  if (kind == "raw_proxy") return std::make_unique<RawProxyFactory>(config);
+  const bool https = config.endpoint.rfind("https://", 0) == 0;
+  if (kind == "raw_proxy") {
+    if (https) {
+      static std::once_flag once;
+      std::call_once(once, [] { soap_ssl_init(); });
+    }
+    return std::make_unique<RawProxyFactory>(config);
+  }
   if (kind == "raw_socket") {
-    // http://HOST:PORT/...  (numeric IPv4 host; the benchmarks only use 127.0.0.1)
-    if (config.endpoint.rfind("http://", 0) != 0) {
-      *error = "raw_socket speaks plain HTTP only";
+    // http(s)://HOST:PORT/...  (numeric IPv4 host; the benchmarks only use 127.0.0.1)
+    SSL_CTX* tls = nullptr;
+    if (https) {
+      tls = SSL_CTX_new(TLS_client_method());
+      SSL_CTX_set_min_proto_version(tls, TLS1_2_VERSION);
+      SSL_CTX_set_verify(tls, SSL_VERIFY_PEER, nullptr);
+      if (config.ca_file.empty() || SSL_CTX_load_verify_locations(tls, config.ca_file.c_str(), nullptr) != 1) {
+        *error = "raw_socket over https needs --ca-file";
+        return nullptr;
+      }
+    } else if (config.endpoint.rfind("http://", 0) != 0) {
+      *error = "the endpoint must be http:// or https://";
       return nullptr;
     }
-    const std::string rest = config.endpoint.substr(7);
+    const std::string rest = config.endpoint.substr(https ? 8 : 7);
     const std::string host_port = rest.substr(0, rest.find('/'));
     const size_t colon = host_port.find(':');
     sockaddr_in addr{};
@@ -273,7 +325,7 @@ std::unique_ptr<ClientFactory> ClientFactory::Make(const std::string& kind, cons
       *error = "raw_socket needs a numeric IPv4 host";
       return nullptr;
     }
-    return std::make_unique<RawSocketFactory>(addr, RequestHttp(host_port, config.keep_alive), config.keep_alive);
+    return std::make_unique<RawSocketFactory>(addr, RequestHttp(host_port, config.keep_alive), config.keep_alive, tls);
   }
   *error = "unknown client " + kind + " (facade, raw_proxy, raw_socket)";
   return nullptr;

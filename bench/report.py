@@ -125,10 +125,12 @@ def main():
                 c = get(server, "http_keepalive_pinned", peer).get("calls_per_s")
                 if f and c:
                     print(f"  {client} >= 20 x {peer}, {server} http_keepalive_pinned: {f / c:.1f} x {verdict(f / c >= 20)}")
-    h = get("mock", "https_keepalive_pinned", "facade").get("calls_per_s")
-    k = get("mock", "http_keepalive_pinned", "facade").get("calls_per_s")
-    print(f"  https keep-alive >= 0.5 x http keep-alive (facade, mock, pinned): "
-          + (f"{h / k:.3f} {verdict(h / k >= 0.5)}" if h and k else "not measured (no TLS server)"))
+    for server in ("canned", "mock"):
+        for place in ("pinned", "split"):
+            h = get(server, f"https_keepalive_{place}", "facade").get("calls_per_s")
+            k = get(server, f"http_keepalive_{place}", "facade").get("calls_per_s")
+            print(f"  https keep-alive >= 0.5 x http keep-alive (facade, {server}, {place}): "
+                  + (f"{h / k:.3f} {verdict(h / k >= 0.5)}" if h and k else "not measured (no TLS server)"))
     c8 = get("mock", "http_keepalive_free", "facade", 8, 20).get("calls_per_s")
     if c8:
         print(f"  8 callers vs 20 ms latency >= 0.97 x 400 calls/s: {c8:.1f} calls/s = {c8 / 400:.3f} x {verdict(c8 >= 388)}")

@@ -3,7 +3,8 @@
 # (about 5 minutes; under 15), prints it, and with --json writes the rows
 #   {"client","mode","concurrency","latency_ms","calls_per_s","ratio_to_raw","server", ...}
 # where ratio_to_raw is the ratio to raw_proxy (the generated proxy) in the same case and
-# ratio_to_raw_socket the ratio to the raw-socket limit. Rows with client "facade_proposed" are the
+# ratio_to_raw_socket the ratio to the raw-socket limit. HTTPS is measured against the canned
+# server (with a self-signed certificate made for the run), and against the mock once it serves TLS. Rows with client "facade_proposed" are the
 # facade with bench/proposed/gsoap_connection.patch applied. See bench/README.md.
 #
 # Environment: BUILD_DIR (default build), BENCH_SECONDS per measurement (default 2),
@@ -102,12 +103,15 @@ measure() {
   local pin=()
   [ "$cpu" = free ] || pin=(taskset -c "$cpu")
   local args=(--endpoint "$ep" --concurrency "$conc" --seconds "$SECONDS_PER" --calls 1000000 --json "$@")
-  local out
+  local out ca=()
+  # HTTPS: every client trusts the run's self-signed certificate (zeep and node through the
+  # environment; REQUESTS_CA_BUNDLE is set on these machines and would override a session's own).
+  case "$ep" in https://*) ca=(--ca-file "$tmp/cert.pem") ;; esac
   case "$client" in
-    zeep) out=$("${pin[@]}" "$PY" "$here/zeep_client.py" --wsdl "$wsdl" "${args[@]}" 2>>"$tmp/errors.log") || true ;;
-    node_soap) out=$("${pin[@]}" node "$here/node/client.js" --wsdl "$wsdl" "${args[@]}" 2>>"$tmp/errors.log") || true ;;
-    facade_proposed) out=$("${pin[@]}" "$bin/brightoffice-bench-load-proposed" --client facade "${args[@]}" 2>>"$tmp/errors.log") || true ;;
-    *) out=$("${pin[@]}" "$bin/brightoffice-bench-load" --client "$client" "${args[@]}" 2>>"$tmp/errors.log") || true ;;
+    zeep) out=$(REQUESTS_CA_BUNDLE="$tmp/cert.pem" "${pin[@]}" "$PY" "$here/zeep_client.py" --wsdl "$wsdl" "${args[@]}" 2>>"$tmp/errors.log") || true ;;
+    node_soap) out=$(NODE_EXTRA_CA_CERTS="$tmp/cert.pem" "${pin[@]}" node "$here/node/client.js" --wsdl "$wsdl" "${args[@]}" 2>>"$tmp/errors.log") || true ;;
+    facade_proposed) out=$("${pin[@]}" "$bin/brightoffice-bench-load-proposed" --client facade "${args[@]}" "${ca[@]}" 2>>"$tmp/errors.log") || true ;;
+    *) out=$("${pin[@]}" "$bin/brightoffice-bench-load" --client "$client" "${args[@]}" "${ca[@]}" 2>>"$tmp/errors.log") || true ;;
   esac
   if [ -z "$out" ]; then out='{"calls_per_s": null, "error": "the client failed; see stderr"}'; fi
   "$PY" - "$server" "$mode" "$conc" "$latency" "$client" "$out" >>"$rows" <<'PYEOF'
@@ -132,23 +136,35 @@ not_measured() {  # SERVER MODE CONCURRENCY LATENCY CLIENT WHY
 }
 
 # --- servers: each pinned to the server CPU for the sequential cases -----------------------------
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+  -addext "subjectAltName=IP:127.0.0.1" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
 start canned taskset -c "$server_cpu" "$bin/brightoffice-bench-canned" || { cat "$tmp/canned.err" >&2; exit 1; }
 canned_ep=$EP
 start mock taskset -c "$server_cpu" "$mock" || { cat "$tmp/mock.err" >&2; exit 1; }
 mock_ep=$EP
-log "canned server $canned_ep, mock $mock_ep (both on CPU $server_cpu)"
+start canned_tls taskset -c "$server_cpu" "$bin/brightoffice-bench-canned" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" \
+  || { cat "$tmp/canned_tls.err" >&2; exit 1; }
+canned_tls_ep=$EP
+mock_tls_ep=""
+if start mock_tls taskset -c "$server_cpu" "$mock" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" \
+   && [ "${EP#https://}" != "$EP" ]; then
+  mock_tls_ep=$EP
+fi
+log "canned server $canned_ep and $canned_tls_ep, mock $mock_ep ${mock_tls_ep:+and $mock_tls_ep }(all on CPU $server_cpu)"
 
 native=(raw_socket raw_proxy facade)
 # facade_proposed: the facade with bench/proposed/gsoap_connection.patch (built when it applies).
 [ -x "$bin/brightoffice-bench-load-proposed" ] && native+=(facade_proposed)
 peers=(zeep node_soap)
-for server in canned mock; do
-  ep=$canned_ep; [ $server = mock ] && ep=$mock_ep
+cases=("canned http $canned_ep" "mock http $mock_ep" "canned https $canned_tls_ep")
+[ -n "$mock_tls_ep" ] && cases+=("mock https $mock_tls_ep")
+for c in "${cases[@]}"; do
+  read -r server scheme ep <<<"$c"
   for conn in keepalive newconn; do
     extra=(); [ $conn = newconn ] && extra=(--newconn)
     for place in pinned split; do
       cpu=$server_cpu; [ $place = split ] && cpu=$client_cpu
-      mode="http_${conn}_${place}"
+      mode="${scheme}_${conn}_${place}"
       # The C++ clients in interleaved rounds (noise hits all three alike); the median is kept.
       for round in $(seq 1 "$REPEAT"); do
         for client in "${native[@]}"; do measure "$server" "$mode" 1 0 "$cpu" "$client" "$ep" "${extra[@]}"; done
@@ -171,29 +187,10 @@ for client in "${native[@]}" zeep node_soap; do
   measure mock http_keepalive_free 8 20 free "$client" "$slow_ep"
 done
 
-# --- HTTPS: only where the mock serves TLS ------------------------------------------------------
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-  -addext "subjectAltName=IP:127.0.0.1" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
-tls_ep=""
-if start tls taskset -c "$server_cpu" "$mock" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"; then tls_ep=$EP; fi
-if [ -n "$tls_ep" ] && [ "${tls_ep#https://}" != "$tls_ep" ]; then
-  log "mock over TLS: $tls_ep"
-  for conn in keepalive newconn; do
-    extra=(); [ $conn = newconn ] && extra=(--newconn)
-    for place in pinned split; do
-      cpu=$server_cpu; [ $place = split ] && cpu=$client_cpu
-      mode="https_${conn}_${place}"
-      for client in raw_proxy facade; do
-        measure mock "$mode" 1 0 "$cpu" "$client" "$tls_ep" --ca-file "$tmp/cert.pem" "${extra[@]}"
-      done
-      REQUESTS_CA_BUNDLE="$tmp/cert.pem" measure mock "$mode" 1 0 "$cpu" zeep "$tls_ep" "${extra[@]}"
-      if [ $node_ok = 1 ]; then NODE_EXTRA_CA_CERTS="$tmp/cert.pem" measure mock "$mode" 1 0 "$cpu" node_soap "$tls_ep" "${extra[@]}"; fi
-      not_measured mock "$mode" 1 0 raw_socket "the raw-socket client speaks plain HTTP only"
-    done
-  done
-else
-  why="brightoffice-mock does not serve TLS (--tls-cert/--tls-key): $(head -c 200 "$tmp/tls.err" 2>/dev/null | tr '\n' ' ')"
-  log "HTTPS not measured: $why"
+# --- HTTPS against the mock: only where it serves TLS --------------------------------------------
+if [ -z "$mock_tls_ep" ]; then
+  why="brightoffice-mock does not serve TLS (--tls-cert/--tls-key): $(head -c 200 "$tmp/mock_tls.err" 2>/dev/null | tr '\n' ' ')"
+  log "HTTPS against the mock not measured: $why"
   for conn in keepalive newconn; do
     for place in pinned split; do
       for client in raw_socket raw_proxy facade zeep node_soap; do
