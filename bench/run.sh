@@ -206,6 +206,10 @@ for client in facade raw_proxy; do
   "$bin/brightoffice-bench-memory" --client "$client" --endpoint "$canned_ep" --first 1000 --total 100000 --json \
     >>"$memory" 2>>"$tmp/errors.log" || log "memory check of $client failed"
 done
+if [ -x "$bin/brightoffice-bench-memory-proposed" ]; then
+  "$bin/brightoffice-bench-memory-proposed" --client facade --endpoint "$canned_ep" --first 1000 --total 100000 --json \
+    2>>"$tmp/errors.log" | sed 's/"client": "facade"/"client": "facade_proposed"/' >>"$memory" || log "memory check of facade_proposed failed"
+fi
 
 elapsed=$(( $(date +%s) - started ))
 machine="$(uname -srm); $(nproc) CPUs ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(date -u +%Y-%m-%dT%H:%M:%SZ)"
