@@ -4,8 +4,10 @@
 #   {"client","mode","concurrency","latency_ms","calls_per_s","ratio_to_raw","server", ...}
 # where ratio_to_raw is the ratio to raw_proxy (the generated proxy) in the same case and
 # ratio_to_raw_socket the ratio to the raw-socket limit. HTTPS is measured against the canned
-# server (with a self-signed certificate made for the run), and against the mock once it serves TLS. Rows with client "facade_proposed" are the
-# facade with bench/proposed/gsoap_connection.patch applied. See bench/README.md.
+# server (with a self-signed certificate made for the run), and against the mock once it serves
+# TLS. The printed table also has "facade_proposed", the facade with
+# bench/proposed/gsoap_connection.patch applied; its rows go to FILE.proposed.json, not into FILE.
+# See bench/README.md.
 #
 # Environment: BUILD_DIR (default build), BENCH_SECONDS per measurement (default 2),
 # BENCH_REPEAT rounds of the C++ clients, median kept (default 3), BENCH_CPUS "server,client"
