@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh [--json FILE]: builds what it needs, runs the whole benchmark table in one go
-# (about 5 minutes; under 15), prints it, and with --json writes the rows
+# (about 7 minutes; under 15), prints it, and with --json writes the rows
 #   {"client","mode","concurrency","latency_ms","calls_per_s","ratio_to_raw","server", ...}
 # where ratio_to_raw is the ratio to raw_proxy (the generated proxy) in the same case and
 # ratio_to_raw_socket the ratio to the raw-socket limit. HTTPS is measured against the canned
@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --json) json_out=$2; shift 2 ;;
     --json=*) json_out=${1#--json=}; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n "2,14p" "$0"; exit 0 ;;
     *) echo "usage: bench/run.sh [--json FILE]" >&2; exit 2 ;;
   esac
 done
