@@ -81,7 +81,7 @@ def main():
               f"{fmt(r.get('p50_ms'), '.3f'):>7} {fmt(r.get('p99_ms'), '.3f'):>7} "
               f"{fmt(r.get('ratio_to_raw'), '.3f'):>11} {fmt(r.get('ratio_to_raw_socket'), '.3f'):>12} "
               f"{fmt(r.get('ratio_to_raw_p50'), '.3f'):>15}"
-              + (f"  ({r['note'][:60]})" if r.get("note") and r.get("calls_per_s") is not None else ""))
+              + (f"  ({r['note'][:70]})" if r.get("note") and "does not serve TLS" not in r["note"] else ""))
     https_notes = {r["note"] for r in rows if r["mode"].startswith("https") and r.get("calls_per_s") is None and r.get("note")}
     for n in sorted(https_notes)[:1]:
         print(f"\nhttps rows: {n}")

@@ -91,6 +91,7 @@ start() {
   EP=""
   "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pids+=($!)
+  server_pid[$name]=$!
   for _ in $(seq 1 200); do
     if [ -s "$tmp/$name.out" ]; then EP=$(awk 'NR==1 {print $3}' "$tmp/$name.out"); return 0; fi
     if ! kill -0 "${pids[-1]}" 2>/dev/null; then break; fi
@@ -99,9 +100,23 @@ start() {
   return 1
 }
 
+# alive NAME: fails (and logs) when the server started as NAME has exited.
+declare -A server_pid=()
+alive() {
+  if ! kill -0 "${server_pid[$1]}" 2>/dev/null; then
+    log "server $1 has exited: $(tail -c 300 "$tmp/$1.err" 2>/dev/null | tr '\n' ' ')"
+    return 1
+  fi
+}
+
 # measure SERVER MODE CONCURRENCY LATENCY CPU CLIENT ENDPOINT [extra load args]: one JSON row.
+# SERVER_NAME (global) names the server process the case runs against.
 measure() {
   local server=$1 mode=$2 conc=$3 latency=$4 cpu=$5 client=$6 ep=$7; shift 7
+  if ! alive "$SERVER_NAME"; then
+    not_measured "$server" "$mode" "$conc" "$latency" "$client" "the server process had exited"
+    return 0
+  fi
   local pin=()
   [ "$cpu" = free ] || pin=(taskset -c "$cpu")
   local args=(--endpoint "$ep" --concurrency "$conc" --seconds "$SECONDS_PER" --calls 1000000 --json "$@")
@@ -116,6 +131,7 @@ measure() {
     *) out=$("${pin[@]}" "$bin/brightoffice-bench-load" --client "$client" "${args[@]}" "${ca[@]}" 2>>"$tmp/errors.log") || true ;;
   esac
   if [ -z "$out" ]; then out='{"calls_per_s": null, "error": "the client failed; see stderr"}'; fi
+  if ! alive "$SERVER_NAME"; then out='{"calls_per_s": null, "error": "the server process exited during the measurement"}'; fi
   "$PY" - "$server" "$mode" "$conc" "$latency" "$client" "$out" >>"$rows" <<'PYEOF'
 import json, sys
 server, mode, conc, latency, client, out = sys.argv[1:]
@@ -125,6 +141,10 @@ row = {"client": client, "mode": mode, "concurrency": int(conc), "latency_ms": i
        "p50_ms": r.get("p50_ms"), "p99_ms": r.get("p99_ms"), "calls": r.get("calls"), "errors": r.get("errors")}
 if r.get("errors"):
     row["note"] = "%d failed calls" % r["errors"]
+    if r["errors"] > 0.01 * max(1, r.get("calls") or 0):
+        # Failed calls are not throughput: more than 1 % failed makes the figure void.
+        row["calls_per_s"] = None
+        row["note"] = "not measured: %d of %d calls failed" % (r["errors"], r.get("calls") or 0)
 if "error" in r:
     row["note"] = r["error"]
 print(json.dumps(row))
@@ -158,10 +178,10 @@ native=(raw_socket raw_proxy facade)
 # facade_proposed: the facade with bench/proposed/gsoap_connection.patch (built when it applies).
 [ -x "$bin/brightoffice-bench-load-proposed" ] && native+=(facade_proposed)
 peers=(zeep node_soap)
-cases=("canned http $canned_ep" "mock http $mock_ep" "canned https $canned_tls_ep")
-[ -n "$mock_tls_ep" ] && cases+=("mock https $mock_tls_ep")
+cases=("canned http $canned_ep canned" "mock http $mock_ep mock" "canned https $canned_tls_ep canned_tls")
+[ -n "$mock_tls_ep" ] && cases+=("mock https $mock_tls_ep mock_tls")
 for c in "${cases[@]}"; do
-  read -r server scheme ep <<<"$c"
+  read -r server scheme ep SERVER_NAME <<<"$c"
   for conn in keepalive newconn; do
     extra=(); [ $conn = newconn ] && extra=(--newconn)
     for place in pinned split; do
@@ -181,6 +201,7 @@ done
 # --- 8 callers against a server with 20 ms latency (no pinning) ----------------------------------
 start slow "$mock" --latency-ms 20 || { cat "$tmp/slow.err" >&2; exit 1; }
 slow_ep=$EP
+SERVER_NAME=slow
 log "mock with 20 ms latency: $slow_ep"
 for client in "${native[@]}" zeep node_soap; do
   if [ $client = node_soap ] && [ $node_ok != 1 ]; then

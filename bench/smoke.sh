@@ -16,13 +16,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start NAME CMD...: runs CMD in the background and echoes the endpoint from its first line.
+# start NAME CMD...: runs CMD in the background (in this shell, so that cleanup can stop it)
+# and sets EP to the endpoint it prints on its first line.
 start() {
   local name=$1; shift
+  EP=""
   "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pids+=($!)
   for _ in $(seq 1 100); do
-    if [ -s "$tmp/$name.out" ]; then awk 'NR==1 {print $3}' "$tmp/$name.out"; return 0; fi
+    if [ -s "$tmp/$name.out" ]; then EP=$(awk 'NR==1 {print $3}' "$tmp/$name.out"); return 0; fi
     sleep 0.05
   done
   echo "smoke: $name did not start" >&2
@@ -30,8 +32,10 @@ start() {
   return 1
 }
 
-canned=$(start canned "$bin/brightoffice-bench-canned")
-mock_ep=$(start mock "$mock")
+start canned "$bin/brightoffice-bench-canned"
+canned=$EP
+start mock "$mock"
+mock_ep=$EP
 for ep in "$canned" "$mock_ep"; do
   for client in facade raw_proxy raw_socket; do
     "$bin/brightoffice-bench-load" --client "$client" --endpoint "$ep" --calls 20 --warmup 2
