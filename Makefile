@@ -10,7 +10,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian 12 packages the build and the tests need.
 DEB_PACKAGES := g++ cmake make pkg-config gsoap libgsoap-dev libssl-dev zlib1g-dev openssl \
-  doctest-dev libcli11-dev nlohmann-json3-dev libxml2-dev libxml2-utils curl tinyproxy
+  doctest-dev libcli11-dev nlohmann-json3-dev libxml2-dev libxml2-utils curl tinyproxy \
+  libbenchmark-dev
 
 # For the install tests and the API docs: dpkg-shlibdeps (CPack's .deb) and Doxygen.
 DEB_PACKAGES += dpkg-dev doxygen

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# CI smoke test of the benchmarks (ctest label "bench"): every benchmark program runs a few
+# calls against the canned server and the mock. Nothing is timed; a failed call fails the test.
+#   smoke.sh BIN_DIR MOCK_PATH
+set -euo pipefail
+bin=$1
+mock=$2
+here=$(cd "$(dirname "$0")" && pwd)
+wsdl="$here/../wsdl/BrightOfficeAPI.wsdl"
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# start NAME CMD...: runs CMD in the background (in this shell, so that cleanup can stop it)
+# and sets EP to the endpoint it prints on its first line.
+start() {
+  local name=$1; shift
+  EP=""
+  "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    if [ -s "$tmp/$name.out" ]; then EP=$(awk 'NR==1 {print $3}' "$tmp/$name.out"); return 0; fi
+    sleep 0.05
+  done
+  echo "smoke: $name did not start" >&2
+  cat "$tmp/$name.err" >&2
+  return 1
+}
+
+start canned "$bin/brightoffice-bench-canned"
+canned=$EP
+start mock "$mock"
+mock_ep=$EP
+for ep in "$canned" "$mock_ep"; do
+  for client in facade raw_proxy raw_socket; do
+    "$bin/brightoffice-bench-load" --client "$client" --endpoint "$ep" --calls 20 --warmup 2
+    "$bin/brightoffice-bench-load" --client "$client" --endpoint "$ep" --calls 20 --warmup 2 --newconn
+  done
+  "$bin/brightoffice-bench-load" --client facade --endpoint "$ep" --calls 40 --warmup 1 --concurrency 4 --json
+  if [ -x "$bin/brightoffice-bench-load-proposed" ]; then  # the facade with proposed/*.patch
+    "$bin/brightoffice-bench-load-proposed" --client facade --endpoint "$ep" --calls 250 --warmup 2
+    "$bin/brightoffice-bench-load-proposed" --client facade --endpoint "$ep" --calls 20 --warmup 2 --newconn
+  fi
+done
+"$bin/brightoffice-bench-memory" --endpoint "$canned" --first 10 --total 50
+"$bin/brightoffice-bench-memory" --endpoint "$canned" --client raw_proxy --first 10 --total 50
+"$bin/brightoffice-bench-micro" --benchmark_min_time=0.001 >"$tmp/micro.txt"
+for b in BM_RawProxy_Call BM_Facade_Call BM_Facade_Call_Proposed; do
+  grep -q "^$b " "$tmp/micro.txt" || { cat "$tmp/micro.txt"; echo "smoke: $b missing" >&2; exit 1; }
+done
+if grep -q "ERROR OCCURRED" "$tmp/micro.txt"; then cat "$tmp/micro.txt"; exit 1; fi
+echo "micro-benchmarks ran: $(grep -c '^BM_' "$tmp/micro.txt")"
+
+# The peer clients, when their runtimes are installed (bench/run.sh installs them).
+if /usr/bin/python3 -c 'import zeep' 2>/dev/null; then
+  /usr/bin/python3 "$here/zeep_client.py" --wsdl "$wsdl" --endpoint "$canned" --calls 5 --warmup 1
+else
+  echo "smoke: python3-zeep not installed, zeep client skipped"
+fi
+if command -v node >/dev/null && [ -d "$here/node/node_modules/soap" ]; then
+  node "$here/node/client.js" --wsdl "$wsdl" --endpoint "$canned" --calls 5 --warmup 1
+else
+  echo "smoke: node-soap not installed (npm ci in bench/node), node client skipped"
+fi
+echo "bench smoke: ok"
