@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <algorithm>
@@ -188,8 +189,16 @@ struct PooledContext {
   Clock::time_point deadline;
   CallTrace trace;
   Clock::time_point last_used;
+  // How much of soap->buf this call's messages used, so that only those bytes are cleansed.
+  size_t buf_used = 0;
 
   explicit PooledContext(soap_mode mode) : proxy(mode) {}
+
+  void NoteBuffer(struct soap* soap, const char* data, size_t n) {
+    if (data >= soap->buf && data < soap->buf + sizeof soap->buf) {
+      buf_used = std::max(buf_used, static_cast<size_t>(data - soap->buf) + n);
+    }
+  }
 
   static PooledContext* Of(struct soap* soap) { return static_cast<PooledContext*>(soap->user); }
   microseconds Remaining() const { return duration_cast<microseconds>(deadline - Clock::now()); }
@@ -235,6 +244,18 @@ struct PooledContext {
       return SOAP_EOF;
     }
     c->trace.request_may_be_sent = true;
+    c->NoteBuffer(soap, data, n);
+    // With a send timeout gSOAP select()s before every send(). Over plain HTTP a request this
+    // small nearly always fits the socket buffer: try a non-blocking send first and hand gSOAP
+    // only what did not fit (or the error, which it then reports as usual).
+    if (soap->ssl == nullptr && soap_valid_socket(soap->socket)) {
+      const ssize_t w = ::send(soap->socket, data, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (w > 0) {
+        if (static_cast<size_t>(w) == n) return SOAP_OK;
+        data += w;
+        n -= static_cast<size_t>(w);
+      }
+    }
     return c->Timed(
         soap->send_timeout, c->options->io_timeout, c->trace.io_timed_out,
         [&] { return c->send(soap, data, n); }, [](int r) { return r != SOAP_OK; });
@@ -250,12 +271,18 @@ struct PooledContext {
         soap->recv_timeout, c->options->io_timeout, c->trace.io_timed_out,
         [&] { return c->recv(soap, data, n); }, [](size_t got) { return got == 0; });
     c->trace.bytes_received += r;
+    c->NoteBuffer(soap, data, r);
     if (c->trace.bytes_received > c->options->max_response_bytes) {
       c->trace.response_too_large = true;
       return 0;
     }
     return r;
   }
+
+  // Acquire() has just polled a reused connection (PeerClosedOrSpoke); gSOAP's own check of it
+  // (soap_poll: one more select() per call) would only repeat that. A null fpoll would make
+  // gSOAP reconnect on every call.
+  static int Poll(struct soap*) { return SOAP_OK; }
 
   static int PostHeader(struct soap* soap, const char* key, const char* value) {
     PooledContext* c = Of(soap);
@@ -294,18 +321,23 @@ class GsoapConnection final : public Connection {
     PooledContext& c = **context;
     struct soap* soap = c.proxy.soap;
 
-    Redactor redactor;
-    redactor.Add(credentials_.password.Reveal());
-    if (!options_.proxy_username.empty()) redactor.Add(options_.proxy_password.Reveal());
-    for (const auto* secret : {&customer.password, &customer.mfa_code,
-                               &customer.temporary_password, &customer.new_password}) {
-      if (*secret) redactor.Add((*secret)->Reveal());
-    }
+    // Only a failure's text goes through the redactor: it is built then, not on every call.
+    auto make_redactor = [&] {
+      Redactor redactor;
+      redactor.Add(credentials_.password.Reveal());
+      if (!options_.proxy_username.empty()) redactor.Add(options_.proxy_password.Reveal());
+      for (const auto* secret : {&customer.password, &customer.mfa_code,
+                                 &customer.temporary_password, &customer.new_password}) {
+        if (*secret) redactor.Add((*secret)->Reveal());
+      }
+      return redactor;
+    };
 
     c.trace = CallTrace{};
     c.trace.deadline = options_.deadline;
     c.trace.max_response_bytes = options_.max_response_bytes;
     c.deadline = deadline;
+    c.buf_used = 0;
 
     StatusOr<ServiceResult> out = Status(ErrorKind::kMalformedResponse, "no response");
     {
@@ -315,16 +347,21 @@ class GsoapConnection final : public Connection {
           options_.soap_version == SoapVersion::kSoap11
               ? c.proxy.ConfirmCustomerUserMFA(options_.endpoint.c_str(), nullptr, request.get(), response)
               : c.proxy.ConfirmCustomerUserMFA_(options_.endpoint.c_str(), nullptr, request.get(), response);
-      out = rc == SOAP_OK ? FromWire(response) : StatusOr<ServiceResult>(MapGsoapError(soap, c.trace, redactor));
+      out = rc == SOAP_OK ? FromWire(response) : StatusOr<ServiceResult>(MapGsoapError(soap, c.trace, make_redactor()));
       if (!out.ok()) {
         // Never reuse a connection whose state is unknown.
         soap->keep_alive = 0;
         soap_force_closesock(soap);
       }
-      c.proxy.destroy();
+      // soap_destroy + soap_dealloc free the call's data as destroy() does, without its
+      // soap_end -> soap_free_temp, which clears gSOAP's hash tables (about a third of the raw
+      // proxy's instructions per call, callgrind) and runs again in the next call's soap_begin.
+      soap_destroy(soap);
+      soap_dealloc(soap, nullptr);
     }
-    // The send/receive buffer held the serialized request, secrets included.
-    OPENSSL_cleanse(soap->buf, sizeof soap->buf);
+    // The send/receive buffer held the serialized request, secrets included. After a success
+    // only the bytes the hooks saw pass through it were used; after a failure wipe all of it.
+    OPENSSL_cleanse(soap->buf, out.ok() ? std::min(sizeof soap->buf, c.buf_used) : sizeof soap->buf);
     OPENSSL_cleanse(soap->msgbuf, sizeof soap->msgbuf);
     // gSOAP formats "user:password" for the Proxy-Authorization header here.
     OPENSSL_cleanse(soap->tmpbuf, sizeof soap->tmpbuf);
@@ -399,6 +436,7 @@ class GsoapConnection final : public Connection {
     soap->fsend = &PooledContext::Send;
     soap->frecv = &PooledContext::Recv;
     soap->fposthdr = &PooledContext::PostHeader;
+    soap->fpoll = &PooledContext::Poll;
     soap->recv_maxlength = options_.max_response_bytes;
     if (!options_.proxy_host.empty()) {
       // gSOAP keeps these pointers; options_ outlives every context. Reveal() views the
