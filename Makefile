@@ -16,6 +16,10 @@ DEB_PACKAGES := g++ cmake make pkg-config gsoap libgsoap-dev libssl-dev zlib1g-d
 # For the install tests and the API docs: dpkg-shlibdeps (CPack's .deb) and Doxygen.
 DEB_PACKAGES += dpkg-dev doxygen
 
+# For the sanitizer tests (labels fuzz, asan, valgrind): clang with libFuzzer and the sanitizer
+# runtimes, and valgrind.
+DEB_PACKAGES += clang libclang-rt-14-dev valgrind
+
 .PHONY: demo test deps interop-deps interop build generate check-generated clean
 
 demo: build

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -196,6 +197,7 @@ struct ConfirmArgs {
   std::string ca_dir;
   bool insecure = false;
   std::optional<std::string> proxy;
+  bool trace = false;
   bool json = false;
 };
 
@@ -212,6 +214,14 @@ int RunConfirm(const ConfirmArgs& a) {
   options.connect_timeout = std::min(options.connect_timeout, options.deadline);
   options.ca_file = a.ca_file;
   options.ca_dir = a.ca_dir;
+  if (a.trace) {
+    // The library hands over each HTTP message with every secret already replaced by ***.
+    options.trace = [](std::string_view message) {
+      std::cerr << "brightoffice-mfa: trace: " << message.size() << " bytes\n" << message;
+      if (message.empty() || message.back() != '\n') std::cerr << '\n';
+      std::cerr << "brightoffice-mfa: trace: end\n";
+    };
+  }
   if (a.insecure) {
     options.insecure_skip_peer_verification = true;
     options.insecure_skip_host_verification = true;
@@ -319,6 +329,8 @@ int main(int argc, char** argv) {
   c->add_option("--proxy", confirm.proxy,
                 "HTTP proxy URL http://host:port (default: $HTTPS_PROXY / $HTTP_PROXY unless $NO_PROXY "
                 "names the host; '' for none). Proxy credentials only from those variables");
+  c->add_flag("--trace", confirm.trace,
+              "write each HTTP request and response (headers and XML) to stderr, secrets replaced by ***");
   c->add_flag("--json", confirm.json, "print one JSON object on stdout");
 
   bool demo_json = false;

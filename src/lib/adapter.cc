@@ -1,4 +1,5 @@
 #include "internal/adapter.h"
+#include "internal/text.h"
 
 #include <openssl/crypto.h>
 
@@ -90,6 +91,18 @@ StatusOr<ServiceResult> FromWire(const wire::Response& response) {
   }
   ServiceResult out;
   out.raw_code = CodeText(in->SuccessCode);
+  if (out.raw_code.empty()) {
+    return Status(ErrorKind::kMalformedResponse, "the response has no (or an empty) SuccessCode");
+  }
+  // Delivered text must be what XML allows: gSOAP passes invalid UTF-8 through unchanged.
+  const std::pair<const char*, const std::string*> texts[] = {
+      {"SuccessCode", &out.raw_code}, {"Message", in->Message}, {"ExceptionMessage", in->ExceptionMessage}};
+  for (const auto& [field, text] : texts) {
+    if (text == nullptr) continue;
+    if (Status s = ValidateXmlText(field, *text); !s.ok()) {
+      return Status(ErrorKind::kMalformedResponse, "the response's " + s.message());
+    }
+  }
   out.code = ParseSuccessCode(out.raw_code);
   out.message = Opt(in->Message);
   out.exception_message = Opt(in->ExceptionMessage);

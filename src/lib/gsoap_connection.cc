@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <algorithm>
@@ -27,9 +28,13 @@
 #include "brightoffice_gsoapBrightOfficeAPISoapProxy.h"
 #include "internal/adapter.h"
 #include "internal/text.h"
+#include "internal/xml_guard.h"
 
 namespace brightoffice {
 namespace internal {
+
+thread_local MemoryTransport* t_memory_transport = nullptr;
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -188,6 +193,27 @@ struct PooledContext {
   // Per call.
   Clock::time_point deadline;
   CallTrace trace;
+  // Receiving: whether the HTTP headers are over, the headers so far, the body's pre-check.
+  bool in_body = false;
+  std::string received_head;
+  XmlGuard guard;
+  // With Options::trace only: each HTTP message of the call in order (a proxy's CONNECT and its
+  // answer, the request, the response): what was sent; for what arrived, its headers and its
+  // body as gSOAP parsed it (decompressed). Secrets included: wiped after each call.
+  struct Segment {
+    bool sent = false;
+    std::string head, body;
+  };
+  bool tracing = false;
+  std::vector<Segment> segments;
+
+  Segment& SegmentFor(bool sending) {
+    if (segments.empty() || segments.back().sent != sending) {
+      segments.emplace_back();
+      segments.back().sent = sending;
+    }
+    return segments.back();
+  }
   Clock::time_point last_used;
   // How much of soap->buf this call's messages used, so that only those bytes are cleansed.
   size_t buf_used = 0;
@@ -228,6 +254,15 @@ struct PooledContext {
     // The TLS handshake inside open() runs under the I/O timeouts.
     soap->send_timeout = soap->recv_timeout =
         ToGsoapTimeout(std::min<microseconds>(c->options->io_timeout, c->Remaining()));
+    if (t_memory_transport != nullptr) {
+      int fds[2];
+      if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
+        soap->error = SOAP_TCP_ERROR;
+        return SOAP_INVALID_SOCKET;
+      }
+      ::close(fds[1]);
+      return fds[0];
+    }
     t_trace = &c->trace;
     const SOAP_SOCKET socket = c->Timed(
         soap->connect_timeout, c->options->connect_timeout, c->trace.connect_timed_out,
@@ -244,6 +279,14 @@ struct PooledContext {
       return SOAP_EOF;
     }
     c->trace.request_may_be_sent = true;
+    if (c->segments.empty() || !c->segments.back().sent) {
+      // A new message goes out (after a proxy's CONNECT answer): a new response will come.
+      c->in_body = false;
+      c->received_head.clear();
+      c->guard = XmlGuard(c->options->max_xml_depth);
+    }
+    if (c->tracing) c->SegmentFor(true).head.append(data, n);
+    if (t_memory_transport != nullptr) return SOAP_OK;
     c->NoteBuffer(soap, data, n);
     // With a send timeout gSOAP select()s before every send(). Over plain HTTP a request this
     // small nearly always fits the socket buffer: try a non-blocking send first and hand gSOAP
@@ -267,9 +310,16 @@ struct PooledContext {
       c->trace.deadline_expired = true;
       return 0;
     }
-    const size_t r = c->Timed(
-        soap->recv_timeout, c->options->io_timeout, c->trace.io_timed_out,
-        [&] { return c->recv(soap, data, n); }, [](size_t got) { return got == 0; });
+    size_t r;
+    if (MemoryTransport* m = t_memory_transport) {
+      r = std::min(n, m->response.size() - m->offset);
+      std::memcpy(data, m->response.data() + m->offset, r);
+      m->offset += r;
+    } else {
+      r = c->Timed(
+          soap->recv_timeout, c->options->io_timeout, c->trace.io_timed_out,
+          [&] { return c->recv(soap, data, n); }, [](size_t got) { return got == 0; });
+    }
     c->trace.bytes_received += r;
     c->NoteBuffer(soap, data, r);
     if (c->trace.bytes_received > c->options->max_response_bytes) {
@@ -283,6 +333,45 @@ struct PooledContext {
   // (soap_poll: one more select() per call) would only repeat that. A null fpoll would make
   // gSOAP reconnect on every call.
   static int Poll(struct soap*) { return SOAP_OK; }
+
+  // gSOAP calls this with each raw buffer read until the HTTP headers are parsed, then with the
+  // body part of the buffer again and each later buffer, decompressed.
+  static int PrepareRecv(struct soap* soap, const char* data, size_t n) {
+    PooledContext* c = Of(soap);
+    if (n == 0) return SOAP_OK;
+    if (soap->zlib_in != SOAP_ZLIB_NONE) {
+      c->trace.bytes_decompressed += n;
+      if (c->trace.bytes_decompressed > c->options->max_decompressed_bytes) {
+        c->trace.decompressed_too_large = true;
+        return SOAP_EOM;
+      }
+    }
+    if (c->in_body) {
+      if (c->tracing) c->SegmentFor(false).body.append(data, n);
+      if (!c->guard.Feed(data, n)) {
+        c->trace.xml_error = c->guard.error();
+        return SOAP_SYNTAX_ERROR;
+      }
+    } else {
+      // The headers (raw, possibly in several buffers); the part of the buffer after them
+      // comes again as the body once gSOAP has parsed them.
+      c->received_head.append(data, n);
+      const std::size_t end = c->received_head.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        c->received_head.resize(end + 4);
+        c->in_body = true;
+      }
+      if (c->tracing) {
+        std::string& head = c->SegmentFor(false).head;
+        head.append(data, n);
+        if (c->in_body) head.resize(head.find("\r\n\r\n") + 4);
+      }
+      if (c->received_head.size() > 65536) {
+        c->received_head.erase(0, c->received_head.size() - 3);  // enough to find "\r\n\r\n"
+      }
+    }
+    return SOAP_OK;
+  }
 
   static int PostHeader(struct soap* soap, const char* key, const char* value) {
     PooledContext* c = Of(soap);
@@ -321,11 +410,19 @@ class GsoapConnection final : public Connection {
     PooledContext& c = **context;
     struct soap* soap = c.proxy.soap;
 
-    // Only a failure's text goes through the redactor: it is built then, not on every call.
+    // Only a failure's text and the opt-in trace go through the redactor: it is built for
+    // them, not on every call.
+    std::string proxy_basic;  // base64 of "user:password", as in Proxy-Authorization
     auto make_redactor = [&] {
       Redactor redactor;
       redactor.Add(credentials_.password.Reveal());
-      if (!options_.proxy_username.empty()) redactor.Add(options_.proxy_password.Reveal());
+      if (!options_.proxy_username.empty()) {
+        redactor.Add(options_.proxy_password.Reveal());
+        std::string plain = options_.proxy_username + ":" + std::string(options_.proxy_password.Reveal());
+        if (proxy_basic.empty()) proxy_basic = Base64(plain);
+        OPENSSL_cleanse(plain.data(), plain.size());
+        redactor.Add(proxy_basic);
+      }
       for (const auto* secret : {&customer.password, &customer.mfa_code,
                                  &customer.temporary_password, &customer.new_password}) {
         if (*secret) redactor.Add((*secret)->Reveal());
@@ -336,8 +433,12 @@ class GsoapConnection final : public Connection {
     c.trace = CallTrace{};
     c.trace.deadline = options_.deadline;
     c.trace.max_response_bytes = options_.max_response_bytes;
+    c.trace.max_decompressed_bytes = options_.max_decompressed_bytes;
+    c.trace.max_xml_depth = options_.max_xml_depth;
     c.deadline = deadline;
     c.buf_used = 0;
+    c.tracing = static_cast<bool>(options_.trace);
+    c.segments.clear();
 
     StatusOr<ServiceResult> out = Status(ErrorKind::kMalformedResponse, "no response");
     {
@@ -359,6 +460,16 @@ class GsoapConnection final : public Connection {
       soap_destroy(soap);
       soap_dealloc(soap, nullptr);
     }
+    if (c.tracing) EmitTrace(c, make_redactor());
+    for (auto& segment : c.segments) {
+      for (std::string* b : {&segment.head, &segment.body}) {
+        if (!b->empty()) OPENSSL_cleanse(b->data(), b->size());
+      }
+    }
+    c.segments.clear();
+    if (!c.received_head.empty()) OPENSSL_cleanse(c.received_head.data(), c.received_head.size());
+    c.received_head.clear();
+    if (!proxy_basic.empty()) OPENSSL_cleanse(proxy_basic.data(), proxy_basic.size());
     // The send/receive buffer held the serialized request, secrets included. After a success
     // only the bytes the hooks saw pass through it were used; after a failure wipe all of it.
     OPENSSL_cleanse(soap->buf, out.ok() ? std::min(sizeof soap->buf, c.buf_used) : sizeof soap->buf);
@@ -370,6 +481,17 @@ class GsoapConnection final : public Connection {
   }
 
  private:
+  // One trace message per HTTP message: the request (with a proxy's CONNECT before it), then
+  // the response: its headers as received and its body as parsed (decompressed).
+  void EmitTrace(const PooledContext& c, const Redactor& redactor) const {
+    for (const auto& segment : c.segments) {
+      std::string message = segment.head + segment.body;
+      std::string shown = redactor.ApplyToHttp(message);
+      OPENSSL_cleanse(message.data(), message.size());
+      options_.trace(shown);
+    }
+  }
+
   Status Validate(const CustomerInfo& customer) const {
     const std::pair<const char*, const std::optional<std::string>*> texts[] = {
         {"CustomerInfo.Email", &customer.email}};
@@ -437,7 +559,11 @@ class GsoapConnection final : public Connection {
     soap->frecv = &PooledContext::Recv;
     soap->fposthdr = &PooledContext::PostHeader;
     soap->fpoll = &PooledContext::Poll;
-    soap->recv_maxlength = options_.max_response_bytes;
+    // gSOAP's own cap counts decompressed bytes too and reports an end of file; set above our
+    // limits (enforced in Recv and PrepareRecv), so that the error names the limit.
+    soap->recv_maxlength = std::max(options_.max_response_bytes, options_.max_decompressed_bytes) + 2 * SOAP_BUFLEN;
+    soap->maxlevel = options_.max_xml_depth;
+    soap->fpreparerecv = &PooledContext::PrepareRecv;
     if (!options_.proxy_host.empty()) {
       // gSOAP keeps these pointers; options_ outlives every context. Reveal() views the
       // Secret's own (NUL-terminated) string, so no unwiped copy is made.
@@ -523,6 +649,20 @@ Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& 
     return Status(ErrorKind::kConnection,
                   "cannot connect to the server: " + (errno_text.empty() ? fault_string : errno_text));
   }
+  if (trace.decompressed_too_large) {
+    return Status(ErrorKind::kMalformedResponse,
+                  "the decompressed response is larger than the limit of max_decompressed_bytes (" +
+                      std::to_string(trace.max_decompressed_bytes) + " bytes)")
+        .set_http_status(http);
+  }
+  if (!trace.xml_error.empty()) {
+    return Status(ErrorKind::kMalformedResponse, trace.xml_error).set_http_status(http);
+  }
+  if (error == SOAP_LEVEL) {
+    return Status(ErrorKind::kMalformedResponse, "the response nests XML deeper than the limit of max_xml_depth (" +
+                                                     std::to_string(trace.max_xml_depth) + " levels)")
+        .set_http_status(http);
+  }
   if (trace.response_too_large || error == SOAP_LENGTH) {
     return Status(ErrorKind::kMalformedResponse, "the response is larger than the limit of max_response_bytes (" +
                                                      std::to_string(trace.max_response_bytes) + " bytes)")
@@ -559,7 +699,16 @@ Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& 
     if (status >= 300 && status < 400) message += " (redirects are never followed: the MFA code is single-use)";
     return Status(ErrorKind::kHttpStatus, message).set_http_status(status);
   }
-  std::string what = fault_string.empty() ? "gSOAP error " + std::to_string(error) : fault_string;
+  const char* name = error == SOAP_TAG_MISMATCH      ? "an unexpected element (SOAP_TAG_MISMATCH)"
+                     : error == SOAP_TYPE           ? "a value of the wrong type (SOAP_TYPE)"
+                     : error == SOAP_SYNTAX_ERROR   ? "an XML syntax error (SOAP_SYNTAX_ERROR)"
+                     : error == SOAP_NO_TAG         ? "no XML element (SOAP_NO_TAG)"
+                     : error == SOAP_VERSIONMISMATCH ? "the wrong SOAP envelope (SOAP_VERSIONMISMATCH)"
+                     : error == SOAP_ZLIB_ERROR     ? "a compressed body that does not inflate (SOAP_ZLIB_ERROR)"
+                     : nullptr;
+  std::string what = !fault_string.empty() ? fault_string
+                     : name != nullptr     ? std::string(name)
+                                           : "gSOAP error " + std::to_string(error);
   return Status(ErrorKind::kMalformedResponse,
                 "the response is not a valid ConfirmCustomerUserMFA answer: " + what)
       .set_http_status(http);

@@ -1,6 +1,9 @@
 #include "internal/text.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 
 namespace brightoffice::internal {
@@ -9,21 +12,6 @@ namespace {
 bool IsXmlChar(std::uint32_t c) {
   return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
          (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
-
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -68,25 +56,160 @@ Status ValidateXmlText(std::string_view field, std::string_view text) {
   return Status();
 }
 
+Redactor::~Redactor() {
+  for (auto& needle : needles_) {
+    if (!needle.empty()) OPENSSL_cleanse(needle.data(), needle.size());
+  }
+}
+
 void Redactor::Add(std::string_view secret) {
   if (secret.empty()) return;
-  for (std::string candidate : {std::string(secret), XmlEscape(secret)}) {
-    if (std::find(needles_.begin(), needles_.end(), candidate) == needles_.end()) {
-      needles_.push_back(std::move(candidate));
-    }
+  if (std::find(needles_.begin(), needles_.end(), secret) == needles_.end()) {
+    needles_.emplace_back(secret);
   }
   std::stable_sort(needles_.begin(), needles_.end(),
                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
-std::string Redactor::Apply(std::string_view text) const {
-  std::string out(text);
-  for (const auto& needle : needles_) {
-    std::size_t pos = 0;
-    while ((pos = out.find(needle, pos)) != std::string::npos) {
-      out.replace(pos, needle.size(), "***");
-      pos += 3;
+namespace {
+
+// Decodes the XML reference at text[pos] ('&' ... ';') into UTF-8; returns its length in the
+// text, 0 when it is not a known reference.
+std::size_t DecodeReference(std::string_view text, std::size_t pos, std::string& out) {
+  const std::size_t end = text.find(';', pos);
+  if (end == std::string_view::npos || end - pos > 12) return 0;
+  const std::string_view name = text.substr(pos + 1, end - pos - 1);
+  static const std::pair<std::string_view, char> kNamed[] = {
+      {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}};
+  for (const auto& [n, c] : kNamed) {
+    if (name == n) {
+      out.assign(1, c);
+      return end - pos + 1;
     }
+  }
+  if (name.size() < 2 || name[0] != '#') return 0;
+  std::uint32_t cp = 0;
+  const bool hex = name[1] == 'x' || name[1] == 'X';
+  const std::string_view digits = name.substr(hex ? 2 : 1);
+  if (digits.empty()) return 0;
+  for (char ch : digits) {
+    int v;
+    if (ch >= '0' && ch <= '9') v = ch - '0';
+    else if (hex && ch >= 'a' && ch <= 'f') v = ch - 'a' + 10;
+    else if (hex && ch >= 'A' && ch <= 'F') v = ch - 'A' + 10;
+    else return 0;
+    cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
+    if (cp > 0x10FFFF) return 0;
+  }
+  out.clear();
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return end - pos + 1;
+}
+
+}  // namespace
+
+std::size_t Redactor::MatchAt(std::string_view text, std::size_t pos, std::string_view secret) {
+  std::size_t t = pos, s = 0;
+  std::string decoded;
+  while (s < secret.size()) {
+    if (t >= text.size()) return 0;
+    if (text[t] == '&') {
+      const std::size_t n = DecodeReference(text, t, decoded);
+      if (n > 0) {
+        if (secret.substr(s, decoded.size()) != decoded) return 0;
+        s += decoded.size();
+        t += n;
+        continue;
+      }
+    }
+    if (text[t] != secret[s]) return 0;
+    ++t;
+    ++s;
+  }
+  return t - pos;
+}
+
+std::string Redactor::Apply(std::string_view text) const {
+  if (needles_.empty()) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t matched = 0;
+    for (const auto& needle : needles_) {
+      if ((matched = MatchAt(text, i, needle)) != 0) break;
+    }
+    if (matched != 0) {
+      out += "***";
+      i += matched;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+std::string Redactor::ApplyToHttp(std::string_view text) const {
+  std::string in = Apply(text);
+  std::string out;
+  std::size_t i = 0;
+  while (i < in.size()) {
+    std::size_t eol = in.find('\n', i);
+    if (eol == std::string::npos) eol = in.size();
+    std::string_view line(in.data() + i, eol - i);
+    std::string lower(line.substr(0, 20));
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    bool hidden = false;
+    for (std::string_view h : {"authorization:", "proxy-authorization:"}) {
+      if (lower.compare(0, h.size(), h) == 0) {
+        out.append(line.substr(0, h.size()));
+        out += " ***";
+        if (!line.empty() && line.back() == '\r') out += '\r';
+        hidden = true;
+        break;
+      }
+    }
+    if (!hidden) out.append(line);
+    if (eol < in.size()) out += '\n';
+    i = eol + 1;
+  }
+  return out;
+}
+
+std::string Base64(std::string_view bytes) {
+  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const std::uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                            (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                            static_cast<unsigned char>(bytes[i + 2]);
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  if (i < bytes.size()) {
+    std::uint32_t v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out += kAlphabet[v >> 18];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
   }
   return out;
 }

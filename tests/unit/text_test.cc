@@ -51,3 +51,35 @@ TEST_CASE("Redactor hides raw and XML-escaped secrets, longest first") {
   overlap.Add("abcdef");
   CHECK(overlap.Apply("xabcdefx abc") == "x***x ***");
 }
+
+TEST_CASE("Redactor matches a secret in any mix of raw characters and XML references") {
+  Redactor r;
+  r.Add("a&b<c\"d'e\u00e9");
+  for (const char* form : {"a&b<c\"d'e\u00e9", "a&amp;b&lt;c&quot;d&apos;e\u00e9", "a&amp;b&lt;c\"d'e\u00e9",
+                           "a&#38;b&#x3C;c&#34;d&#39;e&#233;", "a&#x26;b<c\"d&apos;e&#xE9;"}) {
+    CAPTURE(form);
+    CHECK(r.Apply(std::string("[") + form + "]") == "[***]");
+  }
+  CHECK(r.Apply("a&amp;b&lt;c") == "a&amp;b&lt;c");  // a prefix is not the secret
+  CHECK(r.Apply("&bogus; &#xZZ; &") == "&bogus; &#xZZ; &");
+}
+
+TEST_CASE("Redactor::ApplyToHttp hides Authorization and Proxy-Authorization values whole") {
+  Redactor r;
+  r.Add("pw");
+  const std::string in =
+      "POST /x HTTP/1.1\r\nProxy-Authorization: Basic dXNlcjpwdw==\r\nauthorization: Bearer abc\r\n"
+      "X-Authorization-Hint: keep\r\n\r\n<p>pw</p>";
+  CHECK(r.ApplyToHttp(in) ==
+        "POST /x HTTP/1.1\r\nProxy-Authorization: ***\r\nauthorization: ***\r\n"
+        "X-Authorization-Hint: keep\r\n\r\n<p>***</p>");
+}
+
+TEST_CASE("Base64") {
+  using brightoffice::internal::Base64;
+  CHECK(Base64("") == "");
+  CHECK(Base64("f") == "Zg==");
+  CHECK(Base64("fo") == "Zm8=");
+  CHECK(Base64("foo") == "Zm9v");
+  CHECK(Base64("proxyuser:Pr0xy.Pass") == "cHJveHl1c2VyOlByMHh5LlBhc3M=");
+}

@@ -3,7 +3,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "brightoffice/secret.h"
 
@@ -54,8 +56,23 @@ struct Options {
   /// How many idle connections a Connection keeps for reuse.
   std::size_t max_idle_connections = 8;
 
-  /// Larger answers fail with ErrorKind::kMalformedResponse.
+  /// Larger answers (bytes on the wire, HTTP headers included) fail with
+  /// ErrorKind::kMalformedResponse naming "max_response_bytes".
   std::size_t max_response_bytes = 8 * 1024 * 1024;
+  /// Deeper XML nesting in the answer fails with ErrorKind::kMalformedResponse naming
+  /// "max_xml_depth". The real answer is 5 levels deep.
+  unsigned max_xml_depth = 32;
+  /// A compressed answer (Content-Encoding gzip or deflate) whose decompressed XML is larger
+  /// than this fails with ErrorKind::kMalformedResponse naming "max_decompressed_bytes"; the
+  /// inflating stops there (no gzip bomb can use more memory). The client advertises
+  /// "Accept-Encoding: gzip, deflate".
+  std::size_t max_decompressed_bytes = 8 * 1024 * 1024;
+
+  /// An opt-in wire trace: when set, called once per HTTP message of a call (the request, then
+  /// the response) with its HTTP headers and XML, every secret replaced by "***" (raw and
+  /// XML-escaped forms, and the whole value of Authorization / Proxy-Authorization headers).
+  /// A compressed response is shown decompressed. Called on the calling thread.
+  std::function<void(std::string_view)> trace;
 
   /// Sent as the User-Agent header. Empty means "brightoffice-cpp/<version>".
   std::string user_agent;

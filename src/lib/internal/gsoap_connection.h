@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "brightoffice/status.h"
 #include "internal/text.h"
@@ -19,6 +20,9 @@ struct CallTrace {
   bool connect_timed_out = false;    ///< connect() did not complete within its timeout.
   bool request_may_be_sent = false;  ///< Some bytes of the request were written.
   bool response_too_large = false;   ///< More than Options::max_response_bytes arrived.
+  bool decompressed_too_large = false;  ///< A compressed answer inflated past the limit.
+  std::size_t bytes_decompressed = 0;   ///< Plain bytes of a compressed answer so far.
+  std::string xml_error;  ///< Why XmlGuard refused the response body; empty when it did not.
   std::size_t bytes_received = 0;    ///< Bytes read so far in this call (headers included).
   /// Why OpenSSL rejected the server's certificate chain (its verify error text, the depth and
   /// subject of the certificate), empty when it did not.
@@ -28,7 +32,18 @@ struct CallTrace {
   std::string tls_library_error;
   std::chrono::milliseconds deadline{0};
   std::size_t max_response_bytes = 0;
+  std::size_t max_decompressed_bytes = 0;
+  unsigned max_xml_depth = 0;
 };
+
+/// Test-only (fuzzing, no public API): while a call runs on a thread whose
+/// t_memory_transport is set, it opens no network connection (a socketpair stands in for the
+/// socket), discards what it sends and reads `response` as the server's answer.
+struct MemoryTransport {
+  std::string_view response;
+  std::size_t offset = 0;
+};
+extern thread_local MemoryTransport* t_memory_transport;
 
 /// The one function that turns a failed gSOAP call into a Status. Text from the server (fault
 /// strings, details) passes through `redactor`.

@@ -14,16 +14,34 @@ namespace brightoffice::internal {
 /// and the byte offset, never the text itself (it may be a secret).
 Status ValidateXmlText(std::string_view field, std::string_view text);
 
-/// Replaces every occurrence of each non-empty secret in `text`, raw and XML-escaped, with
-/// "***". Used on every text that reaches an error message or a trace.
+/// Replaces every occurrence of each non-empty secret in `text` with "***", in every XML
+/// form: each character of the secret may appear raw or as any character reference
+/// (&amp; &lt; &gt; &quot; &apos;, &#NN; or &#xHH;, whatever subset a serializer escapes).
+/// Used on every text that reaches an error message or a trace.
 class Redactor {
  public:
+  Redactor() = default;
+  Redactor(const Redactor&) = default;
+  Redactor(Redactor&&) = default;
+  Redactor& operator=(const Redactor&) = default;
+  Redactor& operator=(Redactor&&) = default;
+  /// Overwrites its copies of the secrets with zeros.
+  ~Redactor();
+
   void Add(std::string_view secret);
   std::string Apply(std::string_view text) const;
+  /// Apply(), and in addition the whole value of every "Authorization:" and
+  /// "Proxy-Authorization:" header line (case-insensitive) becomes "***".
+  std::string ApplyToHttp(std::string_view text) const;
 
  private:
+  // Length of the match of `secret` at text[pos], 0 when none.
+  static std::size_t MatchAt(std::string_view text, std::size_t pos, std::string_view secret);
   std::vector<std::string> needles_;  // longest first
 };
+
+/// Standard base64 (with padding), e.g. for the credentials of a Basic Authorization header.
+std::string Base64(std::string_view bytes);
 
 }  // namespace brightoffice::internal
 

@@ -1,0 +1,157 @@
+#include "internal/xml_guard.h"
+
+namespace brightoffice::internal {
+
+bool XmlGuard::Fail(std::string why) {
+  error_ = std::move(why);
+  return false;
+}
+
+void XmlGuard::EndName() {
+  ++depth_;
+  attributes_ = 0;
+  const std::size_t colon = name_.rfind(':');
+  const std::string local = colon == std::string::npos ? name_ : name_.substr(colon + 1);
+  if (local == "ConfirmCustomerUserMFAResult") ++results_;
+}
+
+bool XmlGuard::Feed(const char* data, std::size_t n) {
+  if (!error_.empty()) return false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char ch = data[i];
+    if (ch == '\0') return Fail("the response contains a NUL byte");
+    const auto byte = static_cast<unsigned char>(ch);
+    if (utf8_pending_ > 0) {
+      if ((byte & 0xC0) != 0x80) return Fail("the response is not valid UTF-8");
+      --utf8_pending_;
+      continue;
+    }
+    if (byte >= 0x80) {
+      if (byte >= 0xC2 && byte <= 0xDF) utf8_pending_ = 1;
+      else if (byte >= 0xE0 && byte <= 0xEF) utf8_pending_ = 2;
+      else if (byte >= 0xF0 && byte <= 0xF4) utf8_pending_ = 3;
+      else return Fail("the response is not valid UTF-8");
+      if (state_ == State::kName && name_.size() < 64) name_ += ch;
+      continue;
+    }
+    const bool space = ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+    if (in_reference_) {
+      if (ch != ';') {
+        if (reference_.size() >= 12) return Fail("the response has an unterminated entity reference");
+        reference_ += ch;
+        continue;
+      }
+      in_reference_ = false;
+      if (reference_ != "amp" && reference_ != "lt" && reference_ != "gt" && reference_ != "quot" &&
+          reference_ != "apos" && (reference_.empty() || reference_[0] != '#')) {
+        return Fail("the response refers to an entity that is not predefined (&" + reference_ +
+                    ";): entities declared in a DTD are never expanded");
+      }
+      continue;
+    }
+    if (ch == '&' && (state_ == State::kText || state_ == State::kQuote)) {
+      in_reference_ = true;
+      reference_.clear();
+      continue;
+    }
+    switch (state_) {
+      case State::kText:
+        if (ch == '<') state_ = State::kTagStart;
+        break;
+      case State::kTagStart:
+        if (ch == '/') {
+          state_ = State::kEndTag;
+        } else if (ch == '!') {
+          recent_ = "!";
+          state_ = State::kBang;
+        } else if (ch == '?') {
+          recent_.clear();
+          state_ = State::kPi;
+        } else {
+          name_.assign(1, ch);
+          state_ = State::kName;
+        }
+        break;
+      case State::kName:
+        if (space || ch == '/' || ch == '>') {
+          EndName();
+          if (depth_ > max_depth_) {
+            return Fail("the response nests XML deeper than the limit of max_xml_depth (" +
+                        std::to_string(max_depth_) + " levels)");
+          }
+          if (results_ > 1) return Fail("the response has more than one ConfirmCustomerUserMFAResult element");
+          empty_tag_ = ch == '/';
+          state_ = State::kInTag;
+          if (ch == '>') state_ = State::kText;
+        } else if (name_.size() < 64) {
+          name_ += ch;
+        }
+        break;
+      case State::kInTag:
+        if (ch == '"' || ch == '\'') {
+          quote_ = ch;
+          state_ = State::kQuote;
+        } else if (ch == '=') {
+          if (++attributes_ > kMaxAttributes) {
+            return Fail("the response has more than " + std::to_string(kMaxAttributes) +
+                        " attributes on one element");
+          }
+        } else if (ch == '>') {
+          if (empty_tag_) --depth_;
+          state_ = State::kText;
+        }
+        if (!space && ch != '>') empty_tag_ = ch == '/';
+        break;
+      case State::kQuote:
+        if (ch == quote_) state_ = State::kInTag;
+        break;
+      case State::kEndTag:
+        if (ch == '>') {
+          if (depth_ > 0) --depth_;
+          state_ = State::kText;
+        }
+        break;
+      case State::kBang:
+        recent_ += ch;
+        if (recent_ == "!--") {
+          recent_.clear();
+          state_ = State::kComment;
+        } else if (recent_ == "![CDATA[") {
+          recent_.clear();
+          state_ = State::kCData;
+        } else if (recent_.size() >= 8 || ch == '>' || space) {
+          in_subset_ = false;
+          quote_ = 0;
+          state_ = State::kDoctype;
+          if (ch == '>') state_ = State::kText;
+        }
+        break;
+      case State::kComment:
+      case State::kCData:
+      case State::kPi: {
+        recent_ += ch;
+        if (recent_.size() > 3) recent_.erase(0, recent_.size() - 3);
+        const char* end = state_ == State::kComment ? "-->" : state_ == State::kCData ? "]]>" : "?>";
+        const std::size_t len = state_ == State::kPi ? 2 : 3;
+        if (recent_.size() >= len && recent_.compare(recent_.size() - len, len, end) == 0) state_ = State::kText;
+        break;
+      }
+      case State::kDoctype:
+        if (quote_ != 0) {
+          if (ch == quote_) quote_ = 0;
+        } else if (ch == '"' || ch == '\'') {
+          quote_ = ch;
+        } else if (ch == '[') {
+          in_subset_ = true;
+        } else if (ch == ']') {
+          in_subset_ = false;
+        } else if (ch == '>' && !in_subset_) {
+          state_ = State::kText;
+        }
+        break;
+    }
+  }
+  return true;
+}
+
+}  // namespace brightoffice::internal

@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Writes the hostile-response corpus: one file per case, tests/hostile/cases/NAME.case.
+
+File format (read by tests/hostile/hostile_test.cc and the fuzzer's seeding):
+  directive lines "key: value" up to a line "----", then the raw HTTP response bytes exactly
+  as the loopback server sends them. Directives:
+    expect:    the outcome: an error kind (invalid_argument, connection, tls, timeout,
+               http_status, soap_fault, malformed_response) or "result"
+    message:   a text the error message must contain (optional)
+    code:      for "result": the SuccessCode the library delivers (SUCCESS ... UNKNOWN)
+    raw:       for "result": the SuccessCode text as received
+    text:      for "result": the Message delivered ("(empty)": an empty string)
+    soap:      1.1 (default) or 1.2: the binding the request uses
+    behaviour: close (default: send the bytes, then close), hold (send the bytes, then keep
+               the connection open and silent), silent (send nothing, keep it open),
+               drop (close at once without sending anything)
+    fill:      N: the text @FILL@ in the bytes becomes N letters A, and a Content-Length of
+               @LEN@ becomes the real length of the body after that (keeps large cases small)
+    deadline:  the call's deadline in ms (default 3000)
+    note:      why this outcome is the right one
+Run it again after editing: python3 tests/hostile/make_corpus.py
+"""
+import gzip
+import os
+import zlib
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases")
+ENV11 = "http://schemas.xmlsoap.org/soap/envelope/"
+ENV12 = "http://www.w3.org/2003/05/soap-envelope"
+
+
+def envelope(body, ns=ENV11, prolog='<?xml version="1.0" encoding="utf-8"?>'):
+    return (prolog + '<soap:Envelope xmlns:soap="' + ns + '" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soap:Body>' + body + '</soap:Body></soap:Envelope>')
+
+
+def result(code="SUCCESS", message="m", extra="", wrapper_ns="http://tempuri.org/", inner=None):
+    if inner is None:
+        inner = ('<SuccessCode>' + code + '</SuccessCode><Message>' + message + '</Message>'
+                 '<ExceptionMessage /><IsSystemError>false</IsSystemError>' + extra)
+    return ('<ConfirmCustomerUserMFAResponse xmlns="' + wrapper_ns + '"><ConfirmCustomerUserMFAResult>' +
+            inner + '</ConfirmCustomerUserMFAResult></ConfirmCustomerUserMFAResponse>')
+
+
+def http(status, body, ctype="text/xml; charset=utf-8", headers=None, length=None, reason=None):
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    reason = reason or {200: "OK", 302: "Found", 401: "Unauthorized", 404: "Not Found",
+                        500: "Internal Server Error", 503: "Service Unavailable"}.get(status, "Status")
+    head = "HTTP/1.1 %d %s\r\n" % (status, reason)
+    if ctype is not None:
+        head += "Content-Type: " + ctype + "\r\n"
+    if length is not False:
+        head += "Content-Length: %s\r\n" % (len(body) if length is None else length)
+    for h in headers or []:
+        head += h + "\r\n"
+    return head.encode("ascii") + b"\r\n" + body
+
+
+OK = http(200, envelope(result()))
+SECRETS_ECHO = "123456 api-p&amp;ss&lt;w&gt;rd cust-pw tmp-pw new-pw"
+
+cases = {}
+
+
+def case(name, payload, expect, **kw):
+    cases[name] = (payload, expect, kw)
+
+
+case("ok_baseline", OK, "result", code="SUCCESS", raw="SUCCESS", text="m",
+     note="a well-formed SOAP 1.1 answer")
+case("ok_soap12", http(200, envelope(result(), ENV12), "application/soap+xml; charset=utf-8"), "result",
+     code="SUCCESS", raw="SUCCESS", soap="1.2", note="a well-formed SOAP 1.2 answer")
+body = envelope(result()).encode()
+case("truncated_body", http(200, body[:len(body) // 2], length=len(body)), "connection",
+     note="the server closes before Content-Length bytes arrived")
+case("content_length_larger_hold", http(200, body, length=len(body) + 100), "result", code="SUCCESS",
+     raw="SUCCESS", text="m", behaviour="hold", deadline=1500,
+     note="the envelope is complete: gSOAP stops at its end and does not wait for the promised rest")
+case("content_length_larger_close", http(200, body, length=len(body) + 100), "result", code="SUCCESS",
+     raw="SUCCESS", text="m", note="the envelope is complete; the missing tail is never needed")
+case("content_length_smaller", http(200, body, length=len(body) - 40), "result", code="SUCCESS",
+     raw="SUCCESS", text="m",
+     note="gSOAP parses the whole envelope that arrived in the same read; the answer is intact")
+case("content_length_invalid", http(200, body, length=False, headers=["Content-Length: -5"]), "result",
+     code="SUCCESS", raw="SUCCESS", text="m", note="a negative Content-Length is ignored; the envelope is complete")
+case("wrong_envelope_namespace", http(200, envelope(result(), "urn:not-soap")), "malformed_response",
+     note="the Envelope is not in the SOAP 1.1 namespace")
+case("wrong_body_namespace", http(200, envelope(result(wrapper_ns="urn:other"))), "malformed_response",
+     message="HTTP 200",
+     note="the response wrapper is in another namespace: no result")
+case("missing_result", http(200, envelope('<ConfirmCustomerUserMFAResponse xmlns="http://tempuri.org/" />')),
+     "malformed_response", message="ConfirmCustomerUserMFAResult", note="the wrapper is empty")
+case("empty_body_element", http(200, envelope("")), "malformed_response", note="soap:Body is empty")
+two = ('<ConfirmCustomerUserMFAResponse xmlns="http://tempuri.org/"><ConfirmCustomerUserMFAResult><SuccessCode>SUCCESS</SuccessCode>'
+       '<IsSystemError>false</IsSystemError></ConfirmCustomerUserMFAResult><ConfirmCustomerUserMFAResult><SuccessCode>LOGINERROR</SuccessCode>'
+       '<IsSystemError>false</IsSystemError></ConfirmCustomerUserMFAResult></ConfirmCustomerUserMFAResponse>')
+case("result_twice", http(200, envelope(two)), "malformed_response", message="more than one",
+     note="maxOccurs=1: two results are not one answer")
+case("unknown_extra_elements",
+     http(200, envelope(result(extra='<Extra a="1"><Deeper>x</Deeper></Extra><Other xmlns="urn:x">y</Other>') +
+                        '<Trailing xmlns="urn:y">z</Trailing>')),
+     "result", code="SUCCESS", raw="SUCCESS", text="m", note="unknown elements are skipped, the result is intact")
+case("unknown_success_code", http(200, envelope(result(code="NEWCODE2027"))), "result", code="UNKNOWN",
+     raw="NEWCODE2027", note="a code the client does not know: kUnknown with the text kept")
+case("success_code_missing",
+     http(200, envelope(result(inner="<Message>m</Message><IsSystemError>false</IsSystemError>"))),
+     "malformed_response", message="SuccessCode",
+     note="SuccessCode is required (minOccurs=1); gSOAP alone would deliver an empty one")
+case("is_system_error_not_boolean", http(200, envelope(result(extra="").replace(
+    "<IsSystemError>false", "<IsSystemError>maybe"))), "malformed_response", note="xsd:boolean only")
+case("enormous_message", http(200, envelope(result(message="@FILL@")), length="@LEN@"), "malformed_response",
+     fill=9 * 1024 * 1024,
+     message="max_response_bytes", note="9 MiB: above the 8 MiB default")
+case("large_message_within_limit", http(200, envelope(result(message="@FILL@")), length="@LEN@"), "result",
+     fill=1024 * 1024,
+     code="SUCCESS", raw="SUCCESS", note="1 MiB is allowed and delivered whole")
+deep = "<a>" * 20000 + "</a>" * 20000
+case("deep_nesting", http(200, envelope(result(extra=deep))), "malformed_response", message="max_xml_depth",
+     note="20000 nested unknown elements")
+case("deep_nesting_just_past_limit", http(200, envelope(result(extra="<a>" * 30 + "</a>" * 30))),
+     "malformed_response", message="max_xml_depth", note="35 levels with the default limit of 32")
+case("deep_nesting_within_limit", http(200, envelope(result(extra="<a>" * 20 + "</a>" * 20))), "result",
+     code="SUCCESS", raw="SUCCESS", note="25 levels: fine")
+dtd = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+       '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
+case("dtd_entity_expansion", http(200, envelope(result(message="&lol3;"), prolog=dtd)),
+     "malformed_response", message="never expanded",
+     note="entities declared in a DTD are never expanded: a reference to one is refused (gSOAP alone gives U+007F)")
+case("dtd_external_entity",
+     http(200, envelope(result(message="&xxe;"),
+                        prolog='<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>')),
+     "malformed_response", message="never expanded", note="no external entity is ever fetched")
+case("dtd_declared_unused", http(200, envelope(result(), prolog='<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "y">]>')),
+     "result", code="SUCCESS", raw="SUCCESS", text="m", note="a DTD is skipped; the answer is intact")
+case("invalid_utf8", http(200, envelope(result(message="@@")).encode().replace(b"@@", b"bad\xff\xfe\xc3(")),
+     "malformed_response", message="UTF-8",
+     note="refused by the client's XML pre-check (gSOAP alone would read the bytes as Latin-1)")
+case("nul_byte", http(200, envelope(result(message="@@")).encode().replace(b"@@", b"a\x00b")),
+     "malformed_response", message="NUL", note="NUL is not an XML character; gSOAP would cut the text there")
+case("html_200", http(200, "<html><body><h1>Welcome</h1></body></html>", "text/html"), "malformed_response",
+     note="a login or captive-portal page with status 200")
+case("http_302", http(302, "", "text/html", ["Location: https://evil.example/"]), "http_status",
+     message="302", note="redirects are never followed: the MFA code is single-use")
+case("http_401", http(401, "Unauthorized", "text/plain", ["WWW-Authenticate: Basic realm=\"x\""]), "http_status",
+     message="401")
+case("http_404", http(404, "<html>Not Found</html>", "text/html"), "http_status", message="404")
+case("http_500_html", http(500, "<html><body>Runtime Error</body></html>", "text/html"), "http_status",
+     message="500")
+case("http_503", http(503, "", "text/html", ["Retry-After: 120"]), "http_status", message="503")
+case("empty_200", http(200, "", "text/xml"), "malformed_response", note="status 200 and no body")
+case("gzip_bomb", http(200, gzip.compress(envelope(result(message="@" * (64 * 1024 * 1024))).encode(), 9),
+                       headers=["Content-Encoding: gzip"]),
+     "malformed_response", message="max_decompressed_bytes",
+     note="64 MiB inflated from about 64 KiB; inflating stops at the limit")
+case("gzip_valid", http(200, gzip.compress(envelope(result()).encode()), headers=["Content-Encoding: gzip"]),
+     "result", code="SUCCESS", raw="SUCCESS", text="m", note="a compressed answer within the limits")
+case("deflate_valid", http(200, zlib.compress(envelope(result()).encode()), headers=["Content-Encoding: deflate"]),
+     "result", code="SUCCESS", raw="SUCCESS", text="m", note="deflate (zlib format) within the limits")
+case("gzip_corrupt", http(200, b"\x1f\x8b\x08\x00" + b"\x00" * 6 + b"garbage that does not inflate",
+                          headers=["Content-Encoding: gzip"]), "malformed_response", message="HTTP 200",
+     note="not a gzip stream")
+xml = envelope(result()).encode()
+chunked_ok = b"%x\r\n" % len(xml) + xml + b"\r\n0\r\n\r\n"
+case("chunked_valid", http(200, chunked_ok, length=False, headers=["Transfer-Encoding: chunked"]), "result",
+     code="SUCCESS", raw="SUCCESS", text="m", note="chunked framing")
+case("chunked_broken_size", http(200, b"zz\r\n" + xml + b"\r\n0\r\n\r\n", length=False,
+                                 headers=["Transfer-Encoding: chunked"]), "malformed_response",
+     note="a chunk size that is not hex")
+case("chunked_size_too_large", http(200, b"%x\r\n" % (len(xml) + 1000) + xml, length=False,
+                                    headers=["Transfer-Encoding: chunked"]), "result",
+     code="SUCCESS", raw="SUCCESS", text="m",
+     note="the chunk promises more than arrives, but the envelope is complete")
+case("headers_then_stop", b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 500\r\n\r\n", "timeout",
+     behaviour="hold", deadline=1500, note="headers, then silence on an open connection")
+case("partial_headers_then_stop", b"HTTP/1.1 200 OK\r\nContent-Ty", "timeout", behaviour="hold", deadline=1500,
+     note="half a header, then silence")
+case("silent_server", b"", "timeout", behaviour="silent", deadline=1500, note="accepts, reads, never answers")
+case("close_without_answer", b"", "connection", behaviour="drop", note="closes at once")
+case("not_http", b"SSH-2.0-OpenSSH_9.2\r\n", "connection",
+     note="another protocol answers and closes: no HTTP response ever completed")
+case("soap11_answer_to_soap12_request", http(200, envelope(result()), "text/xml; charset=utf-8"),
+     "malformed_response", soap="1.2", note="a SOAP 1.1 envelope on a SOAP 1.2 request")
+case("soap12_answer_to_soap11_request", http(200, envelope(result(), ENV12), "application/soap+xml"),
+     "malformed_response", note="a SOAP 1.2 envelope on a SOAP 1.1 request")
+case("fault_without_detail", http(500, envelope('<soap:Fault><faultcode>soap:Server</faultcode>'
+                                                '<faultstring>Server was unable to process request.</faultstring></soap:Fault>')),
+     "soap_fault", message="Server was unable to process request.", note="no detail element")
+case("fault12_with_subcodes", http(500, envelope(
+    '<soap:Fault><soap:Code><soap:Value>soap:Sender</soap:Value><soap:Subcode><soap:Value xmlns:q="urn:q">q:Bad</soap:Value>'
+    '<soap:Subcode><soap:Value xmlns:q="urn:q">q:Worse</soap:Value></soap:Subcode></soap:Subcode></soap:Code>'
+    '<soap:Reason><soap:Text xml:lang="en">Nested subcodes</soap:Text></soap:Reason></soap:Fault>', ENV12),
+    "application/soap+xml; charset=utf-8"), "soap_fault", soap="1.2", message="Nested subcodes")
+case("fault_echoing_secrets", http(500, envelope('<soap:Fault><faultcode>soap:Client</faultcode><faultstring>bad ' +
+                                                 SECRETS_ECHO + '</faultstring><detail>' + SECRETS_ECHO +
+                                                 '</detail></soap:Fault>')),
+     "soap_fault", message="bad ***", note="secrets in a fault are replaced by *** in the message and the trace")
+case("fault_with_status_200", http(200, envelope('<soap:Fault><faultcode>soap:Server</faultcode>'
+                                                 '<faultstring>late</faultstring><detail /></soap:Fault>')),
+     "soap_fault", message="late", note="a fault is a fault whatever the status")
+case("huge_header", http(200, envelope(result()), headers=["X-Junk: @FILL@"]),
+     "malformed_response", fill=9 * 1024 * 1024, note="a 9 MiB header line: gSOAP keeps 8 KiB of it")
+case("many_attributes", http(200, envelope(result(extra="<x " + " ".join('a%d="v"' % i for i in range(20000)) + "/>"))),
+     "malformed_response", message="attributes",
+     note="gSOAP needs seconds for 20000 attributes (quadratic): refused by the pre-check")
+case("namespace_prefix_spam", http(200, envelope(result(extra="<x " + " ".join('xmlns:p%d="urn:%d"' % (i, i) for i in range(5000)) + "/>"))),
+     "malformed_response", message="attributes", note="5000 namespace declarations on one element")
+
+
+def main():
+    os.makedirs(HERE, exist_ok=True)
+    for old in os.listdir(HERE):
+        if old.endswith(".case"):
+            os.remove(os.path.join(HERE, old))
+    for name, (raw, expect, kw) in sorted(cases.items()):
+        head = "expect: " + expect + "\n"
+        for key in ("message", "code", "raw", "text", "soap", "behaviour", "deadline", "fill", "note"):
+            if key in kw:
+                head += "%s: %s\n" % (key, kw[key])
+        with open(os.path.join(HERE, name + ".case"), "wb") as f:
+            f.write(head.encode() + b"----\n" + raw)
+    print(len(cases), "cases in", HERE)
+
+
+if __name__ == "__main__":
+    main()
