@@ -4,7 +4,7 @@ import argparse
 import json
 import statistics
 
-CLIENTS = ["raw_socket", "raw_proxy", "facade", "facade_proposed", "zeep", "node_soap"]
+CLIENTS = ["raw_socket", "raw_proxy", "facade", "zeep", "node_soap"]
 
 
 def load(path):
@@ -64,7 +64,6 @@ def main():
     print("canned = bench's own canned-reply server (epoll, fixed ASMX reply); mock = brightoffice-mock")
     print("calls/s: C++ clients median of the rounds; x raw_proxy / x raw_socket: ratio of calls/s to that client in the")
     print("same case; p50 x raw_proxy: raw_proxy's median latency / this client's (not swayed by stalls of a busy CPU)")
-    print("facade_proposed = the facade with bench/proposed/gsoap_connection.patch (see bench/README.md)")
     print()
     hdr = (f"{'server':7} {'mode':22} {'conc':>4} {'lat':>3} {'client':15} {'calls/s':>12} {'p50 ms':>7} {'p99 ms':>7} "
            f"{'x raw_proxy':>11} {'x raw_socket':>12} {'p50 x raw_proxy':>15}")
@@ -106,25 +105,20 @@ def main():
             f = get(server, mode, "facade")
             if f.get("ratio_to_raw") is None:
                 continue
-            p = get(server, mode, "facade_proposed")
-            line = (f"  facade >= 0.95 x raw_proxy, {server} {mode}: {f['ratio_to_raw']:.3f} {verdict(f['ratio_to_raw'] >= 0.95)}"
-                    f" (p50 {f['ratio_to_raw_p50']:.3f})")
-            if p.get("ratio_to_raw") is not None:
-                line += (f"; facade_proposed {p['ratio_to_raw']:.3f} {verdict(p['ratio_to_raw'] >= 0.95)}"
-                         f" (p50 {p['ratio_to_raw_p50']:.3f})")
-            print(line)
-    for client in ("facade", "facade_proposed", "raw_proxy"):
+            p50 = f.get("ratio_to_raw_p50")
+            print(f"  facade >= 0.95 x raw_proxy, {server} {mode}: {f['ratio_to_raw']:.3f} {verdict(f['ratio_to_raw'] >= 0.95)}"
+                  + (f" (p50 {p50:.3f})" if p50 is not None else ""))
+    for client in ("facade", "raw_proxy"):
         f = get("canned", "http_keepalive_pinned", client)
         if f.get("ratio_to_raw_socket") is not None:
             print(f"  {client} >= 0.3 x raw_socket, canned http_keepalive_pinned: {f['ratio_to_raw_socket']:.3f} "
                   f"{verdict(f['ratio_to_raw_socket'] >= 0.3)}" + ("" if client != "raw_proxy" else " (for reference)"))
     for server in ("canned", "mock"):
-        for client in ("facade", "facade_proposed"):
-            f = get(server, "http_keepalive_pinned", client).get("calls_per_s")
-            for peer in ("zeep", "node_soap"):
-                c = get(server, "http_keepalive_pinned", peer).get("calls_per_s")
-                if f and c:
-                    print(f"  {client} >= 20 x {peer}, {server} http_keepalive_pinned: {f / c:.1f} x {verdict(f / c >= 20)}")
+        f = get(server, "http_keepalive_pinned", "facade").get("calls_per_s")
+        for peer in ("zeep", "node_soap"):
+            c = get(server, "http_keepalive_pinned", peer).get("calls_per_s")
+            if f and c:
+                print(f"  facade >= 20 x {peer}, {server} http_keepalive_pinned: {f / c:.1f} x {verdict(f / c >= 20)}")
     for server in ("canned", "mock"):
         for place in ("pinned", "split"):
             h = get(server, f"https_keepalive_{place}", "facade").get("calls_per_s")
@@ -141,19 +135,10 @@ def main():
         print(f"\nwhole run: {a.elapsed // 60} min {a.elapsed % 60} s")
 
     if a.json:
-        # The list keeps to the contract's client names (interfaces.md); facade_proposed rows,
-        # which measure a patch not in src/, go beside it.
-        contract = [r for r in rows if r["client"] != "facade_proposed"]
-        extra = [r for r in rows if r["client"] == "facade_proposed"]
         with open(a.json, "w") as f:
-            json.dump(contract, f, indent=1)
+            json.dump(rows, f, indent=1)
             f.write("\n")
         print(f"rows written to {a.json}")
-        if extra:
-            with open(a.json + ".proposed.json", "w") as f:
-                json.dump(extra, f, indent=1)
-                f.write("\n")
-            print(f"facade_proposed rows written to {a.json}.proposed.json")
 
 
 if __name__ == "__main__":

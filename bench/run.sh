@@ -4,10 +4,9 @@
 #   {"client","mode","concurrency","latency_ms","calls_per_s","ratio_to_raw","server", ...}
 # where ratio_to_raw is the ratio to raw_proxy (the generated proxy) in the same case and
 # ratio_to_raw_socket the ratio to the raw-socket limit. HTTPS is measured against the canned
-# server (with a self-signed certificate made for the run), and against the mock once it serves
-# TLS. The printed table also has "facade_proposed", the facade with
-# bench/proposed/gsoap_connection.patch applied; its rows go to FILE.proposed.json, not into FILE.
-# See bench/README.md.
+# server and against brightoffice-mock (--tls-cert/--tls-key), both with a self-signed
+# certificate made for the run; should the mock fail to start with TLS, its HTTPS rows say
+# "not measured" and why. See bench/README.md.
 #
 # Environment: BUILD_DIR (default build), BENCH_SECONDS per measurement (default 2),
 # BENCH_REPEAT rounds of the C++ clients, median kept (default 3), BENCH_CPUS "server,client"
@@ -20,7 +19,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --json) json_out=$2; shift 2 ;;
     --json=*) json_out=${1#--json=}; shift ;;
-    -h|--help) sed -n "2,14p" "$0"; exit 0 ;;
+    -h|--help) sed -n "2,13p" "$0"; exit 0 ;;
     *) echo "usage: bench/run.sh [--json FILE]" >&2; exit 2 ;;
   esac
 done
@@ -127,7 +126,6 @@ measure() {
   case "$client" in
     zeep) out=$(REQUESTS_CA_BUNDLE="$tmp/cert.pem" "${pin[@]}" "$PY" "$here/zeep_client.py" --wsdl "$wsdl" "${args[@]}" 2>>"$tmp/errors.log") || true ;;
     node_soap) out=$(NODE_EXTRA_CA_CERTS="$tmp/cert.pem" "${pin[@]}" node "$here/node/client.js" --wsdl "$wsdl" "${args[@]}" 2>>"$tmp/errors.log") || true ;;
-    facade_proposed) out=$("${pin[@]}" "$bin/brightoffice-bench-load-proposed" --client facade "${args[@]}" "${ca[@]}" 2>>"$tmp/errors.log") || true ;;
     *) out=$("${pin[@]}" "$bin/brightoffice-bench-load" --client "$client" "${args[@]}" "${ca[@]}" 2>>"$tmp/errors.log") || true ;;
   esac
   if [ -z "$out" ]; then out='{"calls_per_s": null, "error": "the client failed; see stderr"}'; fi
@@ -175,8 +173,6 @@ fi
 log "canned server $canned_ep and $canned_tls_ep, mock $mock_ep ${mock_tls_ep:+and $mock_tls_ep }(all on CPU $server_cpu)"
 
 native=(raw_socket raw_proxy facade)
-# facade_proposed: the facade with bench/proposed/gsoap_connection.patch (built when it applies).
-[ -x "$bin/brightoffice-bench-load-proposed" ] && native+=(facade_proposed)
 peers=(zeep node_soap)
 cases=("canned http $canned_ep canned" "mock http $mock_ep mock" "canned https $canned_tls_ep canned_tls")
 [ -n "$mock_tls_ep" ] && cases+=("mock https $mock_tls_ep mock_tls")
@@ -229,10 +225,6 @@ for client in facade raw_proxy; do
   "$bin/brightoffice-bench-memory" --client "$client" --endpoint "$canned_ep" --first 1000 --total 100000 --json \
     >>"$memory" 2>>"$tmp/errors.log" || log "memory check of $client failed"
 done
-if [ -x "$bin/brightoffice-bench-memory-proposed" ]; then
-  "$bin/brightoffice-bench-memory-proposed" --client facade --endpoint "$canned_ep" --first 1000 --total 100000 --json \
-    2>>"$tmp/errors.log" | sed 's/"client": "facade"/"client": "facade_proposed"/' >>"$memory" || log "memory check of facade_proposed failed"
-fi
 
 elapsed=$(( $(date +%s) - started ))
 machine="$(uname -srm); $(nproc) CPUs ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(date -u +%Y-%m-%dT%H:%M:%SZ)"

@@ -42,15 +42,14 @@ for ep in "$canned" "$mock_ep"; do
     "$bin/brightoffice-bench-load" --client "$client" --endpoint "$ep" --calls 20 --warmup 2 --newconn
   done
   "$bin/brightoffice-bench-load" --client facade --endpoint "$ep" --calls 40 --warmup 1 --concurrency 4 --json
-  if [ -x "$bin/brightoffice-bench-load-proposed" ]; then  # the facade with proposed/*.patch
-    "$bin/brightoffice-bench-load-proposed" --client facade --endpoint "$ep" --calls 250 --warmup 2
-    "$bin/brightoffice-bench-load-proposed" --client facade --endpoint "$ep" --calls 20 --warmup 2 --newconn
-  fi
+  # Past 100 calls on one connection, which the mock (like ASMX) then closes: the facade's pool
+  # must notice (gSOAP's own liveness poll is skipped since 85b9dc3).
+  "$bin/brightoffice-bench-load" --client facade --endpoint "$ep" --calls 250 --warmup 2
 done
 "$bin/brightoffice-bench-memory" --endpoint "$canned" --first 10 --total 50
 "$bin/brightoffice-bench-memory" --endpoint "$canned" --client raw_proxy --first 10 --total 50
 "$bin/brightoffice-bench-micro" --benchmark_min_time=0.001 >"$tmp/micro.txt"
-for b in BM_RawProxy_Call BM_Facade_Call BM_Facade_Call_Proposed; do
+for b in BM_RawProxy_Call BM_Facade_Call; do
   grep -q "^$b " "$tmp/micro.txt" || { cat "$tmp/micro.txt"; echo "smoke: $b missing" >&2; exit 1; }
 done
 if grep -q "ERROR OCCURRED" "$tmp/micro.txt"; then cat "$tmp/micro.txt"; exit 1; fi
