@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # The two commands of the README:
 #   make demo   installs missing Debian packages, builds, and runs `brightoffice-mfa demo`
 #   make test   the same build, then the whole test suite (ctest)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // brightoffice-bench-canned: the smallest HTTP server the benchmarks use as a reference peer.
 // It reads each request (headers and a Content-Length body) and writes one fixed SOAP 1.1
 // ConfirmCustomerUserMFAResponse (SUCCESS) with Content-Length, keeping the connection open

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // brightoffice-bench-load: N calls with C concurrent callers against a server; prints calls per
 // second and p50/p99 latency.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // brightoffice-bench-memory: RSS and heap in use after 1,000 and after 100,000 calls in one
 // process (the counts can be changed), for the facade or the raw proxy against a server.
 //

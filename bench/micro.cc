@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // brightoffice-bench-micro: the client's own cost per call, in memory, without a socket
 // (Google Benchmark). gSOAP's transport callbacks (fopen/fsend/frecv/fclose/fpoll) are replaced
 // by an in-memory exchange: the request is serialized into a counter, the canned ASMX reply is

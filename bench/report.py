@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 """Prints bench/run.sh's table from its raw rows and writes the --json list (see run.sh)."""
 import argparse
 import json

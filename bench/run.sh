@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # bench/run.sh [--json FILE]: builds what it needs, runs the whole benchmark table in one go
 # (about 7 minutes; under 15), prints it, and with --json writes the rows
 #   {"client","mode","concurrency","latency_ms","calls_per_s","ratio_to_raw","server", ...}

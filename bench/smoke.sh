@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # CI smoke test of the benchmarks (ctest label "bench"): every benchmark program runs a few
 # calls against the canned server and the mock. Nothing is timed; a failed call fails the test.
 #   smoke.sh BIN_DIR MOCK_PATH

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 """zeep (Debian's python3-zeep) driving ConfirmCustomerUserMFA, for bench/run.sh.
 
 Same command line and JSON line as brightoffice-bench-load:

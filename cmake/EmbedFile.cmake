@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # cmake -DINPUT=file -DOUTPUT=file.cc -DSYMBOL=name -DNAMESPACE=ns -P EmbedFile.cmake
 # Writes a C++ source that defines `const unsigned char SYMBOL[]` and `SYMBOL##Size`.
 file(READ "${INPUT}" hex HEX)

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // node-soap (npm "soap", pinned in package.json/package-lock.json) driving
 // ConfirmCustomerUserMFA, for bench/run.sh. Same command line and JSON line as
 // brightoffice-bench-load:

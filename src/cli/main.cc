@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // brightoffice-mfa: confirm a customer user's MFA code from the command line.
 //
 // Exit status: 0 SUCCESS, 3 a delivered result other than SUCCESS, 4 a failure (connection,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // brightoffice::gsoap_globals: the global SOAP Header/Fault serializers and the global
 // namespace table that the gSOAP runtime needs once per program. The namespaced bindings
 // (brightoffice::bindings) leave them out (WITH_NOGLOBAL) so that a program with gSOAP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // The gSOAP-backed Connection: the only code that drives the generated proxy. It owns the
 // transport policy (timeouts, deadline, TLS, keep-alive pool, User-Agent) and turns every
 // gSOAP failure into a Status through MapGsoapError().

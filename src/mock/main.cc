@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // brightoffice-mock: the BrightOffice stand-in as a program (see README, "The mock service").
 
 #include <csignal>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // brightoffice-mfa and brightoffice-mock as programs: exit statuses, JSON output, usage
 // errors, and no secret in anything they print.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // brightoffice-mfa --trace: every command-line path, and every case of the hostile-response
 // corpus, with the wire trace on; no secret (raw, XML-escaped, or inside a Basic
 // Proxy-Authorization header) may appear in stdout or stderr, and the trace must be there.

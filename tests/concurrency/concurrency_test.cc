@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // Many threads share one Client against the in-process mock, over HTTP and HTTPS: every call
 // must get its own answer (the mock's SUCCESS message echoes the request's e-mail and id), no
 // call may fail, and the mock must have answered exactly as many requests as were made.

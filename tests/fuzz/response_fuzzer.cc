@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // libFuzzer target: the input is the raw HTTP response to one ConfirmCustomerUserMFA call
 // through the whole facade (Client -> GsoapConnection -> gSOAP -> generated serializers ->
 // adapter). The transport is in memory (internal::t_memory_transport, test-only): nothing is

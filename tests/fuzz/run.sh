@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # Builds the libFuzzer target with clang (ASan + UBSan + libFuzzer, in a build folder of its
 # own) and runs it for a bounded time on a corpus seeded from tests/hostile/cases (ctest label
 # `fuzz`; also callable directly):

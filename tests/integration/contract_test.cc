@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // Every row of the test contract, through the whole client, against the mock service on
 // loopback, over SOAP 1.1 and SOAP 1.2.
 

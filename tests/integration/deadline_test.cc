@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // The call's deadline bounds every stage: a server that trickles its answer one byte a second
 // (so no single receive ever stalls), a listener whose backlog is full (connect never
 // completes), a TLS handshake the server never answers, and a TLS answer trickling. Each call ends with kTimeout

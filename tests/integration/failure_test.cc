@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // Failures are kept apart from delivered results, each with its kind, and nothing is ever
 // sent twice: faults, HTTP errors (HTML 500, 302 not followed), refused and silent servers,
 // limits, and input refused before anything is sent.

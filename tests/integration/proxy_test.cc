@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // Options::proxy_*: calls through Debian's tinyproxy on loopback, plain HTTP (absolute URL) and
 // HTTPS (CONNECT tunnel, certificate still verified against the endpoint), Basic
 // authentication with the proxy, and a proxy that is not there.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // What the client puts on the wire, checked with libxml2 against the help page's sample
 // request: element names, order and namespaces (a namespace slip is silent on a real ASMX
 // server), the SOAPAction header for SOAP 1.1 and the content type for SOAP 1.2. Also: the

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 """brightoffice-mfa against the real ASMX service: every row of the test contract, SOAP 1.1 and 1.2.
 
     cli_contract.py --cli BUILD/brightoffice-mfa [--mock BUILD/brightoffice-mock]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // Interop check of the facade (brightoffice::Client) against a real ASMX service.
 //
 //   interop-facade-reconnect ENDPOINT

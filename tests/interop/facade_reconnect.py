@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 """Runs interop-facade-reconnect (facade_reconnect.cc) against the real ASMX service, and
 against brightoffice-mock too when --mock is given.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # Installs what the interop tests need (idempotent):
 #   - Debian packages: Mono (runtime, mcs, System.Web, System.Web.Services) for the real ASMX
 #     service, python3-zeep (for /usr/bin/python3), xmllint, curl;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 """Shared helpers of the interop test drivers (Debian's /usr/bin/python3, standard library only).
 
 Starts and stops the servers the drivers talk to (brightoffice-mock, the real ASMX service on

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 """Regeneration for real: bindings generated from the WSDL that a real ASMX service publishes.
 
     regenerate.py --repo SOURCE_DIR [--cmake cmake] [--cxx c++] [--jobs N] [--keep DIR]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 """The same raw HTTP requests to the real ASMX service and to brightoffice-mock, side by side.
 
     wire_compare.py --mock BUILD/brightoffice-mock

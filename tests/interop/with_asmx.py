@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 """Starts the real ASMX service, runs a command against it, stops the service.
 
     with_asmx.py -- COMMAND ARGS...      ({endpoint} in ARGS is replaced by the service's URL)

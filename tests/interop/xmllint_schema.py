@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 """xmllint checks the schema inside the project's WSDL, and the XML our client and mock send.
 
     xmllint_schema.py --wsdl SOURCE_DIR/wsdl/BrightOfficeAPI.wsdl --cli BUILD/brightoffice-mfa

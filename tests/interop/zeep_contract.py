@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 """zeep (Debian's python3-zeep) as an independent SOAP client: every contract row over the
 SOAP 1.1 and SOAP 1.2 bindings.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // Calls per second of one shared Client against brightoffice-mock in the same process.
 //
 //   build/tests/mock_throughput [--threads N] [--seconds S] [--https] [--newconn]

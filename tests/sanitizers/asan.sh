@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # The whole test suite except interop, built with AddressSanitizer + UndefinedBehaviorSanitizer
 # (gcc, -O1) in a build folder of its own (ctest label `asan`; also callable directly):
 #   tests/sanitizers/asan.sh [BUILD_DIR]        default BUILD_DIR: build-asan beside the sources

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # The integration tests of a build under valgrind memcheck (ctest label `valgrind`):
 #   tests/sanitizers/valgrind.sh BUILD_DIR
 # Fails on any memcheck error or definite leak. Not run here: the deadline and concurrency

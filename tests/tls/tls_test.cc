@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // HTTPS end to end: brightoffice-mock serving TLS with certificates made at test time, and the
 // client's verification of them (trusted CA file and folder, untrusted CA, wrong host name,
 // expired, self-signed, the insecure switches), SNI, and the mock's own TLS options.

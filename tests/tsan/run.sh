@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # The concurrency test built with ThreadSanitizer, in a build folder of its own (ctest label
 # `tsan`; also callable from CI directly):
 #   tests/tsan/run.sh [BUILD_DIR]          default BUILD_DIR: build-tsan beside the sources

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 #ifndef BRIGHTOFFICE_CONNECTION_H
 #define BRIGHTOFFICE_CONNECTION_H
 

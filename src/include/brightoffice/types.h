@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 #ifndef BRIGHTOFFICE_TYPES_H
 #define BRIGHTOFFICE_TYPES_H
 

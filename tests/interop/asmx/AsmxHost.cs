@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // A minimal web server for an ASP.NET application on Mono, for tests.
 //
 // Debian 12's mono-xsp4 crashes at start on Mono 6.8, so this console host does the job:

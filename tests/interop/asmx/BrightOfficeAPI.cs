@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // A real ASP.NET ASMX service (System.Web.Services on Mono) that answers ConfirmCustomerUserMFA
 // by the project's test contract (shared/reference/test-contract.md), so that brightoffice-cpp
 // can be checked against an independent SOAP stack and against a WSDL that ASMX writes itself.

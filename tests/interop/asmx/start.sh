@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # Builds (when needed) and starts the real ASMX BrightOffice stand-in on 127.0.0.1.
 #
 #   tests/interop/asmx/start.sh PORT        PORT 0 picks a free port

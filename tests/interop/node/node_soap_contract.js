@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // node-soap (the npm package "soap", pinned in package-lock.json) as an independent SOAP client:
 // every contract row against brightoffice-mock, over the SOAP 1.1 and the SOAP 1.2 binding.
 //
