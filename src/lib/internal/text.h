@@ -20,6 +20,11 @@ Status ValidateXmlText(std::string_view field, std::string_view text);
 /// Used on every text that reaches an error message or a trace.
 class Redactor {
  public:
+  Redactor() = default;
+  Redactor(const Redactor&) = delete;
+  Redactor& operator=(const Redactor&) = delete;
+  /// Wipes its copies of the secrets.
+  ~Redactor();
   void Add(std::string_view secret);
   std::string Apply(std::string_view text) const;
   /// Apply(), and in addition the whole value of every "Authorization:" and
