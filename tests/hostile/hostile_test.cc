@@ -126,6 +126,7 @@ TEST_CASE("the hostile-response corpus: each case ends in time with its expected
       CHECK(FindSecret(message) == "");
       CHECK(FindSecret(r.status().fault_string()) == "");
       CHECK(FindSecret(r.status().fault_detail()) == "");
+      CHECK(FindSecret(r.status().fault_code()) == "");
     }
 
     if (std::getenv("BRIGHTOFFICE_HOSTILE_DUMP") != nullptr) {
