@@ -682,6 +682,8 @@ Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& 
     if (const char* sub = soap_fault_subcode(soap); sub && soap->version == 2 && fault_code != sub) {
       fault_code += std::string(" / ") + sub;
     }
+    // The fault code is server text too (found by the fuzzer: a secret echoed inside it).
+    fault_code = redactor.Apply(fault_code);
     Status s(ErrorKind::kSoapFault, "the service answered with a SOAP fault: " +
                                         (fault_string.empty() ? fault_code : fault_string));
     s.set_fault(fault_code, fault_string, fault_detail);

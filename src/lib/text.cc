@@ -146,10 +146,18 @@ std::size_t Redactor::MatchAt(std::string_view text, std::size_t pos, std::strin
 
 std::string Redactor::Apply(std::string_view text) const {
   if (needles_.empty()) return std::string(text);
+  // Only positions that hold a secret's first byte or a character reference can start a match.
+  bool may_start[256] = {};
+  may_start[static_cast<unsigned char>('&')] = true;
+  for (const auto& needle : needles_) may_start[static_cast<unsigned char>(needle[0])] = true;
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
   while (i < text.size()) {
+    if (!may_start[static_cast<unsigned char>(text[i])]) {
+      out += text[i++];
+      continue;
+    }
     std::size_t matched = 0;
     for (const auto& needle : needles_) {
       if ((matched = MatchAt(text, i, needle)) != 0) break;

@@ -67,6 +67,12 @@ TEST_CASE("the hostile-response corpus: each case ends in time with its expected
   for (const HostileCase& c : corpus) {
     CAPTURE(c.name);
     if (const char* only = std::getenv("BRIGHTOFFICE_HOSTILE_ONLY"); only != nullptr && c.name != only) continue;
+    // valgrind.sh leaves out the cases that push megabytes through the parser (minutes under
+    // valgrind); they run in the normal and the ASan builds.
+    if (const char* skip = std::getenv("BRIGHTOFFICE_HOSTILE_SKIP");
+        skip != nullptr && ("," + std::string(skip) + ",").find("," + c.name + ",") != std::string::npos) {
+      continue;
+    }
     CannedServer server(ReplyFor(c));
     Options o;
     o.endpoint = server.endpoint();
@@ -120,6 +126,7 @@ TEST_CASE("the hostile-response corpus: each case ends in time with its expected
       CHECK(FindSecret(message) == "");
       CHECK(FindSecret(r.status().fault_string()) == "");
       CHECK(FindSecret(r.status().fault_detail()) == "");
+      CHECK(FindSecret(r.status().fault_code()) == "");
     }
 
     if (std::getenv("BRIGHTOFFICE_HOSTILE_DUMP") != nullptr) {

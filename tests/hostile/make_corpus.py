@@ -149,11 +149,11 @@ case("http_500_html", http(500, "<html><body>Runtime Error</body></html>", "text
      message="500")
 case("http_503", http(503, "", "text/html", ["Retry-After: 120"]), "http_status", message="503")
 case("empty_200", http(200, "", "text/xml"), "malformed_response", note="status 200 and no body")
-case("gzip_bomb", http(200, gzip.compress(envelope(result(message="@" * (64 * 1024 * 1024))).encode(), 9),
+case("gzip_bomb", http(200, gzip.compress(envelope(result(message="@" * (64 * 1024 * 1024))).encode(), 9, mtime=0),
                        headers=["Content-Encoding: gzip"]),
      "malformed_response", message="max_decompressed_bytes",
      note="64 MiB inflated from about 64 KiB; inflating stops at the limit")
-case("gzip_valid", http(200, gzip.compress(envelope(result()).encode()), headers=["Content-Encoding: gzip"]),
+case("gzip_valid", http(200, gzip.compress(envelope(result()).encode(), mtime=0), headers=["Content-Encoding: gzip"]),
      "result", code="SUCCESS", raw="SUCCESS", text="m", note="a compressed answer within the limits")
 case("deflate_valid", http(200, zlib.compress(envelope(result()).encode()), headers=["Content-Encoding: deflate"]),
      "result", code="SUCCESS", raw="SUCCESS", text="m", note="deflate (zlib format) within the limits")
@@ -195,6 +195,10 @@ case("fault_echoing_secrets", http(500, envelope('<soap:Fault><faultcode>soap:Cl
                                                  SECRETS_ECHO + '</faultstring><detail>' + SECRETS_ECHO +
                                                  '</detail></soap:Fault>')),
      "soap_fault", message="bad ***", note="secrets in a fault are replaced by *** in the message and the trace")
+case("fault_code_echoing_secrets", http(500, envelope('<soap:Fault><faultcode>soap:Server ' + SECRETS_ECHO +
+                                                      '</faultcode><detail /></soap:Fault>')),
+     "soap_fault", message="***",
+     note="found by the fuzzer: a secret inside the faultcode, which is shown when there is no faultstring")
 case("fault_with_status_200", http(200, envelope('<soap:Fault><faultcode>soap:Server</faultcode>'
                                                  '<faultstring>late</faultstring><detail /></soap:Fault>')),
      "soap_fault", message="late", note="a fault is a fault whatever the status")

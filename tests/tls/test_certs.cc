@@ -100,6 +100,18 @@ void RemoveDir() {
   }
 }
 
+void Free(Issued& issued) {
+  X509_free(issued.cert);
+  EVP_PKEY_free(issued.key);
+  issued = Issued{};
+}
+
+TestPki::Leaf WriteAndFree(const std::string& dir, const std::string& name, Issued issued) {
+  TestPki::Leaf leaf = Write(dir, name, issued);
+  Free(issued);
+  return leaf;
+}
+
 TestPki MakePki() {
   TestPki pki;
   const char* tmp = std::getenv("TMPDIR");
@@ -122,11 +134,13 @@ TestPki MakePki() {
   std::snprintf(hashed, sizeof hashed, "/%08lx.0", X509_subject_name_hash(ca.cert));
   WriteCert(pki.ca_dir + hashed, ca.cert);
 
-  pki.localhost = Write(pki.dir, "localhost", Make("localhost", &ca, local, -kDay, 30 * kDay));
-  pki.expired = Write(pki.dir, "expired", Make("localhost", &ca, local, -10 * kDay, -9 * kDay));
-  pki.wrong_host = Write(pki.dir, "wrong-host", Make("other.example.com", &ca, "DNS:other.example.com", -kDay, 30 * kDay));
-  pki.self_signed = Write(pki.dir, "self-signed", Make("localhost", nullptr, local, -kDay, 30 * kDay));
-  pki.untrusted = Write(pki.dir, "untrusted", Make("localhost", &other, local, -kDay, 30 * kDay));
+  pki.localhost = WriteAndFree(pki.dir, "localhost", Make("localhost", &ca, local, -kDay, 30 * kDay));
+  pki.expired = WriteAndFree(pki.dir, "expired", Make("localhost", &ca, local, -10 * kDay, -9 * kDay));
+  pki.wrong_host = WriteAndFree(pki.dir, "wrong-host", Make("other.example.com", &ca, "DNS:other.example.com", -kDay, 30 * kDay));
+  pki.self_signed = WriteAndFree(pki.dir, "self-signed", Make("localhost", nullptr, local, -kDay, 30 * kDay));
+  pki.untrusted = WriteAndFree(pki.dir, "untrusted", Make("localhost", &other, local, -kDay, 30 * kDay));
+  Free(ca);
+  Free(other);
   return pki;
 }
 

@@ -22,13 +22,11 @@ Status ValidateXmlText(std::string_view field, std::string_view text);
 class Redactor {
  public:
   Redactor() = default;
-  Redactor(const Redactor&) = default;
-  Redactor(Redactor&&) = default;
-  Redactor& operator=(const Redactor&) = default;
-  Redactor& operator=(Redactor&&) = default;
-  /// Overwrites its copies of the secrets with zeros.
+  Redactor(const Redactor&) = delete;
+  Redactor& operator=(const Redactor&) = delete;
+  Redactor(Redactor&&) = default;  // moves the buffers: no copy of a secret is left behind
+  /// Wipes its copies of the secrets.
   ~Redactor();
-
   void Add(std::string_view secret);
   std::string Apply(std::string_view text) const;
   /// Apply(), and in addition the whole value of every "Authorization:" and

@@ -1,0 +1,50 @@
+// XmlGuard, the streaming pre-check of response bodies: what it refuses, and that comments,
+// CDATA, processing instructions, DOCTYPE subsets and quoted '>' do not confuse its counting,
+// whatever the buffer boundaries.
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "internal/xml_guard.h"
+
+using brightoffice::internal::XmlGuard;
+
+namespace {
+
+// Feeds `xml` in pieces of `step` bytes; returns the error ("" when accepted).
+std::string Check(const std::string& xml, unsigned depth = 4, std::size_t step = 1) {
+  XmlGuard guard(depth);
+  for (std::size_t i = 0; i < xml.size(); i += step) {
+    if (!guard.Feed(xml.data() + i, std::min(step, xml.size() - i))) return guard.error();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("accepts well-formed XML with tricky constructs, in any split") {
+  const std::string xml =
+      "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x \"a>b\">]><!-- <a><b><c><d><e> --><r a='>' b=\"/>\">"
+      "<![CDATA[<x><y><z><w><v>]]><?pi <a><b><c><d><e> ?><s/><s /><t>&amp;&lt;&#233;&#xE9;\xC3\xA9</t></r>";
+  for (std::size_t step : {1, 2, 3, 7, 64, 4096}) {
+    CAPTURE(step);
+    CHECK(Check(xml, 2, step) == "");
+  }
+}
+
+TEST_CASE("refuses what gSOAP would mishandle") {
+  CHECK(Check("<a><b><c><d><e/></d></c></b></a>", 4).find("max_xml_depth") != std::string::npos);
+  CHECK(Check("<a><b><c><d/></c></b></a>", 4) == "");
+  std::string attrs = "<a";
+  for (int i = 0; i < 65; ++i) attrs += " x" + std::to_string(i) + "='1'";
+  CHECK(Check(attrs + "/>").find("attributes") != std::string::npos);
+  CHECK(Check(std::string("<a>x\0y</a>", 10)).find("NUL") != std::string::npos);
+  CHECK(Check("<a>\xff</a>").find("UTF-8") != std::string::npos);
+  CHECK(Check("<a>\xC3(</a>").find("UTF-8") != std::string::npos);
+  CHECK(Check("<a>&lol;</a>").find("never expanded") != std::string::npos);
+  CHECK(Check("<a b='&xxe;'/>").find("never expanded") != std::string::npos);
+  CHECK(Check("<r><ConfirmCustomerUserMFAResult/><p:ConfirmCustomerUserMFAResult/></r>").find("more than one") !=
+        std::string::npos);
+  CHECK(Check("<r><ConfirmCustomerUserMFAResult/></r>") == "");
+}
