@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 #include "clients.h"
+#include "raw_request.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -95,20 +96,10 @@ class RawProxyClient final : public BenchClient {
     }
   }
   bool Call() override {
-    std::string email = kEmail, code = kMfaCode, user = kApiUser, password = kApiPassword;
-    gs::tempuri__CustomerInfo customer;
-    customer.Id = "00000000-0000-0000-0000-000000000000";
-    customer.Email = &email;
-    customer.MFACode = &code;
-    gs::tempuri__UserInfo user_info;
-    user_info.Username = &user;
-    user_info.Password = &password;
-    gs::_tempuri__ConfirmCustomerUserMFA request;
-    request.CustomerInfo = &customer;
-    request.UserInfo = &user_info;
+    RawRequest raw;
     gs::_tempuri__ConfirmCustomerUserMFAResponse response;
     bool ok = false;
-    if (proxy_.ConfirmCustomerUserMFA(endpoint_.c_str(), nullptr, &request, response) == SOAP_OK) {
+    if (proxy_.ConfirmCustomerUserMFA(endpoint_.c_str(), nullptr, &raw.request, response) == SOAP_OK) {
       ok = response.ConfirmCustomerUserMFAResult != nullptr &&
            response.ConfirmCustomerUserMFAResult->SuccessCode == "SUCCESS";
       if (!ok) error_ = "no SUCCESS in the answer";

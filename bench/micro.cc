@@ -38,6 +38,7 @@
 #include "brightoffice_gsoapBrightOfficeAPISoapProxy.h"
 #include "canned_reply.h"
 #include "clients.h"
+#include "raw_request.h"
 #include "internal/adapter.h"
 #include "internal/gsoap_connection.h"
 #include "internal/text.h"
@@ -116,20 +117,9 @@ struct AllocScope {
 // destroy() (= soap_destroy + soap_end): soap_end also runs soap_free_temp, which clears gSOAP's
 // hash tables, and the next call's soap_begin runs it again anyway.
 bool RawCall(Proxy& proxy, bool free_temp = true) {
-  std::string email = bench::kEmail, code = bench::kMfaCode, user = bench::kApiUser,
-              password = bench::kApiPassword;
-  gs::tempuri__CustomerInfo customer;
-  customer.Id = "00000000-0000-0000-0000-000000000000";
-  customer.Email = &email;
-  customer.MFACode = &code;
-  gs::tempuri__UserInfo user_info;
-  user_info.Username = &user;
-  user_info.Password = &password;
-  gs::_tempuri__ConfirmCustomerUserMFA request;
-  request.CustomerInfo = &customer;
-  request.UserInfo = &user_info;
+  bench::RawRequest raw;
   gs::_tempuri__ConfirmCustomerUserMFAResponse response;
-  const bool ok = proxy.ConfirmCustomerUserMFA(kEndpoint, nullptr, &request, response) == SOAP_OK &&
+  const bool ok = proxy.ConfirmCustomerUserMFA(kEndpoint, nullptr, &raw.request, response) == SOAP_OK &&
                   response.ConfirmCustomerUserMFAResult != nullptr &&
                   response.ConfirmCustomerUserMFAResult->SuccessCode == "SUCCESS";
   if (free_temp) {
@@ -170,22 +160,11 @@ void BM_RawProxy_Serialize(benchmark::State& state) {
   soap_set_namespaces(proxy.soap, bench::Soap11Namespaces(proxy.soap->namespaces));
   Ctx ctx;
   InstallMemoryTransport(proxy.soap, &ctx);
-  std::string email = bench::kEmail, code = bench::kMfaCode, user = bench::kApiUser,
-              password = bench::kApiPassword;
-  gs::tempuri__CustomerInfo customer;
-  customer.Id = "00000000-0000-0000-0000-000000000000";
-  customer.Email = &email;
-  customer.MFACode = &code;
-  gs::tempuri__UserInfo user_info;
-  user_info.Username = &user;
-  user_info.Password = &password;
-  gs::_tempuri__ConfirmCustomerUserMFA request;
-  request.CustomerInfo = &customer;
-  request.UserInfo = &user_info;
+  bench::RawRequest raw;
   AllocScope allocs(state);
   for (auto _ : state) {
     ctx.io.Rewind();
-    benchmark::DoNotOptimize(proxy.send_ConfirmCustomerUserMFA(kEndpoint, nullptr, &request));
+    benchmark::DoNotOptimize(proxy.send_ConfirmCustomerUserMFA(kEndpoint, nullptr, &raw.request));
     proxy.destroy();
   }
   state.counters["request_bytes"] = static_cast<double>(ctx.io.sent);
