@@ -48,3 +48,33 @@ TEST_CASE("refuses what gSOAP would mishandle") {
         std::string::npos);
   CHECK(Check("<r><ConfirmCustomerUserMFAResult/></r>") == "");
 }
+
+TEST_CASE("the verdict does not depend on where the buffers split") {
+  // An ASMX-shaped answer, then variants with one delimiter or odd byte inserted at each
+  // position: the runs skipped in one go and the byte-by-byte path must agree.
+  const std::string base =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\""
+      " xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'><soap:Body><ConfirmCustomerUserMFAResponse "
+      "xmlns=\"http://tempuri.org/\"><ConfirmCustomerUserMFAResult><SuccessCode>SUCCESS</SuccessCode>"
+      "<Message>caf\xC3\xA9 &amp; &#233; a=\"b\"</Message><ExceptionMessage /><IsSystemError>false</IsSystemError>"
+      "</ConfirmCustomerUserMFAResult></ConfirmCustomerUserMFAResponse></soap:Body></soap:Envelope>";
+  CHECK(Check(base, 8, base.size()) == "");
+  const std::string inserts[] = {"<", ">", "&", "'", "\"", "/", "<a>", "</a>", std::string(1, '\0'), "\xC3",
+                                 "\xA9", "\xE2\x82\xAC", "&x;", "<!--", "]]>", " ", "\n", "=",
+                                 "ConfirmCustomerUserMFAResult>"};
+  std::size_t refused = 0;
+  for (const std::string& insert : inserts) {
+    for (std::size_t at = 0; at <= base.size(); ++at) {
+      const std::string xml = base.substr(0, at) + insert + base.substr(at);
+      const std::string whole = Check(xml, 8, xml.size());
+      if (!whole.empty()) ++refused;
+      for (std::size_t step : {1, 2, 5, 13, 64}) {
+        if (Check(xml, 8, step) != whole) {
+          FAIL_CHECK("insert '" << insert << "' at " << at << ", step " << step << ": "
+                                << Check(xml, 8, step) << " vs " << whole);
+        }
+      }
+    }
+  }
+  CHECK(refused > 1000);  // the inserts do reach the refusals, not only the accepting paths
+}
