@@ -1,19 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // brightoffice-bench-micro: the client's own cost per call, in memory, without a socket
-// (Google Benchmark). gSOAP's transport callbacks (fopen/fsend/frecv/fclose/fpoll) are replaced
-// by an in-memory exchange: the request is serialized into a counter, the canned ASMX reply is
-// parsed from a string.
+// (Google Benchmark). For the raw proxy, gSOAP's transport callbacks
+// (fopen/fsend/frecv/fclose/fpoll) are replaced by an in-memory exchange: the request is
+// serialized into a counter, the canned ASMX reply is parsed from a string.
 //
 //   BM_RawProxy_Call        the generated proxy as a user would drive it (build request,
 //                           serialize, parse, read SuccessCode, destroy)
-//   BM_Facade_Call          the facade's call path, step by step as
-//                           src/lib/gsoap_connection.cc's GsoapConnection::ConfirmCustomerUserMfa
-//                           does it since 85b9dc3 (validation, pool lock and idle check,
-//                           RequestHolder, hooked transport with its clock reads, FromWire,
-//                           soap_destroy + soap_dealloc, cleansing the used part of the buffers;
-//                           the redactor only on failure), minus the system calls a socket needs;
-//                           its private class cannot take an in-memory transport, so this
-//                           rebuilds it from the same internal pieces (src/lib/internal/*.h)
+//   BM_Facade_Call          brightoffice::Client::ConfirmCustomerUserMfa itself, over the
+//                           library's in-memory transport (internal::t_memory_transport): the
+//                           whole call path but the socket's send()/recv()
 //   BM_RawProxy_Serialize / BM_RawProxy_Parse, BM_Facade_* pieces, BM_Syscall_*: where the
 //                           time goes
 // Every benchmark reports allocs_per_call and alloc_bytes_per_call (malloc/calloc/realloc of
@@ -29,9 +24,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <mutex>
-#include <optional>
-#include <vector>
 
 #include "alloc_counter.h"
 #include "brightoffice/client.h"
@@ -42,6 +34,7 @@
 #include "internal/adapter.h"
 #include "internal/gsoap_connection.h"
 #include "internal/text.h"
+#include "internal/xml_guard.h"
 
 namespace {
 
@@ -85,7 +78,6 @@ struct Hooks {
 // soap->user belongs to whoever drives the context; keep the MemoryIo beside it.
 struct Ctx {
   MemoryIo io;
-  void* facade_state = nullptr;
 };
 MemoryIo& Io(struct soap* soap) { return static_cast<Ctx*>(soap->user)->io; }
 
@@ -188,225 +180,21 @@ void BM_RawProxy_Parse(benchmark::State& state) {
 }
 BENCHMARK(BM_RawProxy_Parse);
 
-// --- the facade's call path, rebuilt from its internal pieces ----------------------------------------
-// Mirrors PooledContext/GsoapConnection in src/lib/gsoap_connection.cc as of 85b9dc3 (same hooks,
-// same order of work) for a keep-alive SOAP 1.1 call over plain HTTP: the Redactor is built only
-// when a call failed, only the bytes of soap->buf this call used are cleansed, the call's data is
-// freed with soap_destroy + soap_dealloc, gSOAP's fpoll is a no-op. Left out are the system calls
-// a socket needs: the pool's liveness poll() of a reused connection (see BM_Syscall_Poll) and the
-// non-blocking send(), which here is the in-memory write. The SIGPIPE block is HTTPS-only.
+// --- the facade's real call path ------------------------------------------------------------------
+// brightoffice::Client as a user calls it, with the library's in-memory transport
+// (internal::t_memory_transport, as the fuzzer uses): everything GsoapConnection does per call
+// runs (validation, pool and its liveness poll() of the pooled descriptor, hooks with their clock
+// reads, the XmlGuard pre-check, FromWire, cleansing) except the socket's send() and recv(),
+// which the raw proxy above does not make either. The poll() is one system call the raw proxy
+// in memory does not make (gSOAP's own liveness check is a no-op there): see BM_Syscall_Poll.
 
-// gSOAP timeouts as the facade sets them (ToGsoapTimeout is private to gsoap_connection.cc).
-int ToGsoapTimeout(std::chrono::microseconds budget) {
-  if (budget.count() <= 0) return -1;
-  if (budget > std::chrono::seconds(2000)) return static_cast<int>((budget.count() + 999999) / 1000000);
-  return -static_cast<int>(budget.count());
-}
-
-thread_local internal::CallTrace* t_trace = nullptr;  // the facade's, for TLS verification
-
-// One object plays both parts here: the connection (options, credentials, the idle list) and
-// its single pooled context.
-struct FacadeState {
-  Proxy proxy{SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE};
-  Ctx ctx;
+Client MakeFacade() {
   Options options;
-  ApiCredentials credentials{bench::kApiUser, Secret(bench::kApiPassword)};
-  std::string user_agent = "brightoffice-cpp/" + std::string(Version());
-  SOAP_SOCKET (*open)(struct soap*, const char*, const char*, int) = nullptr;
-  int (*send)(struct soap*, const char*, size_t) = nullptr;
-  size_t (*recv)(struct soap*, char*, size_t) = nullptr;
-  int (*post_header)(struct soap*, const char*, const char*) = nullptr;
-  Clock::time_point deadline;
-  internal::CallTrace trace;
-  Clock::time_point last_used;
-  size_t buf_used = 0;
-  std::mutex mu;
-  std::vector<FacadeState*> idle;
-
-  static FacadeState* Of(struct soap* soap) { return static_cast<FacadeState*>(static_cast<Ctx*>(soap->user)->facade_state); }
-  std::chrono::microseconds Remaining() const {
-    return std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now());
-  }
-  void NoteBuffer(struct soap* soap, const char* data, size_t n) {
-    if (data >= soap->buf && data < soap->buf + sizeof soap->buf) {
-      buf_used = std::max(buf_used, static_cast<size_t>(data - soap->buf) + n);
-    }
-  }
-  template <typename F, typename Failed>
-  auto Timed(int& field, std::chrono::milliseconds limit, bool& flag, F io, Failed failed) {
-    const auto remaining = Remaining();
-    const auto budget = std::min<std::chrono::microseconds>(limit, remaining);
-    field = ToGsoapTimeout(budget);
-    const auto start = Clock::now();
-    auto result = io();
-    if (failed(result) && Clock::now() - start + std::chrono::milliseconds(1) >= budget) {
-      (budget >= remaining ? trace.deadline_expired : flag) = true;
-    }
-    return result;
-  }
-  static SOAP_SOCKET Open(struct soap* soap, const char* e, const char* h, int p) {
-    FacadeState* c = Of(soap);
-    if (c->Remaining().count() <= 0) {
-      c->trace.deadline_expired = true;
-      soap->error = SOAP_TCP_ERROR;
-      return SOAP_INVALID_SOCKET;
-    }
-    soap->send_timeout = soap->recv_timeout =
-        ToGsoapTimeout(std::min<std::chrono::microseconds>(c->options.io_timeout, c->Remaining()));
-    t_trace = &c->trace;
-    const SOAP_SOCKET s = c->Timed(soap->connect_timeout, c->options.connect_timeout, c->trace.connect_timed_out,
-                                   [&] { return c->open(soap, e, h, p); },
-                                   [](SOAP_SOCKET k) { return !soap_valid_socket(k); });
-    t_trace = nullptr;
-    return s;
-  }
-  // The facade's ::send(MSG_DONTWAIT) of the whole request, in memory.
-  static ssize_t DirectSend(struct soap* soap, const char*, size_t n) {
-    Io(soap).sent += n;
-    return static_cast<ssize_t>(n);
-  }
-  static int Send(struct soap* soap, const char* data, size_t n) {
-    FacadeState* c = Of(soap);
-    if (c->Remaining().count() <= 0) {
-      c->trace.deadline_expired = true;
-      return SOAP_EOF;
-    }
-    c->trace.request_may_be_sent = true;
-    c->NoteBuffer(soap, data, n);
-    if (soap->ssl == nullptr && soap_valid_socket(soap->socket)) {
-      const ssize_t w = DirectSend(soap, data, n);
-      if (w > 0) {
-        if (static_cast<size_t>(w) == n) return SOAP_OK;
-        data += w;
-        n -= static_cast<size_t>(w);
-      }
-    }
-    return c->Timed(soap->send_timeout, c->options.io_timeout, c->trace.io_timed_out,
-                    [&] { return c->send(soap, data, n); }, [](int r) { return r != SOAP_OK; });
-  }
-  static size_t Recv(struct soap* soap, char* data, size_t n) {
-    FacadeState* c = Of(soap);
-    if (c->Remaining().count() <= 0) {
-      c->trace.deadline_expired = true;
-      return 0;
-    }
-    const size_t r = c->Timed(soap->recv_timeout, c->options.io_timeout, c->trace.io_timed_out,
-                              [&] { return c->recv(soap, data, n); }, [](size_t got) { return got == 0; });
-    c->trace.bytes_received += r;
-    c->NoteBuffer(soap, data, r);
-    if (c->trace.bytes_received > c->options.max_response_bytes) {
-      c->trace.response_too_large = true;
-      return 0;
-    }
-    return r;
-  }
-  static int Poll(struct soap*) { return SOAP_OK; }
-  static int PostHeader(struct soap* soap, const char* key, const char* value) {
-    FacadeState* c = Of(soap);
-    if (key != nullptr && std::strcmp(key, "User-Agent") == 0) value = c->user_agent.c_str();
-    if (key != nullptr && std::strcmp(key, "SOAPAction") == 0 && soap->version == 2) return SOAP_OK;
-    return c->post_header(soap, key, value);
-  }
-
-  FacadeState() {
-    options.endpoint = kEndpoint;
-    struct soap* soap = proxy.soap;
-    soap_set_namespaces(soap, bench::Soap11Namespaces(soap->namespaces));
-    InstallMemoryTransport(soap, &ctx);
-    ctx.facade_state = this;
-    open = soap->fopen;
-    send = soap->fsend;
-    recv = soap->frecv;
-    post_header = soap->fposthdr;
-    soap->fopen = Open;
-    soap->fsend = Send;
-    soap->frecv = Recv;
-    soap->fposthdr = PostHeader;
-    soap->fpoll = Poll;
-    soap->recv_maxlength = options.max_response_bytes;
-    idle.push_back(this);
-  }
-
-  Status Validate(const CustomerInfo& customer) const {
-    if (customer.email) {
-      if (Status s = internal::ValidateXmlText("CustomerInfo.Email", *customer.email); !s.ok()) return s;
-    }
-    const std::pair<const char*, const std::optional<Secret>*> secrets[] = {
-        {"CustomerInfo.Password", &customer.password},
-        {"CustomerInfo.MFACode", &customer.mfa_code},
-        {"CustomerInfo.TemporaryPassword", &customer.temporary_password},
-        {"CustomerInfo.NewPassword", &customer.new_password}};
-    for (const auto& [field, value] : secrets) {
-      if (*value) {
-        if (Status s = internal::ValidateXmlText(field, (*value)->Reveal()); !s.ok()) return s;
-      }
-    }
-    return Status();
-  }
-
-  // The facade builds this only for a failed call (its text goes through it).
-  internal::Redactor MakeRedactor(const CustomerInfo& customer) const {
-    internal::Redactor redactor;
-    redactor.Add(credentials.password.Reveal());
-    if (!options.proxy_username.empty()) redactor.Add(options.proxy_password.Reveal());
-    for (const auto* secret : {&customer.password, &customer.mfa_code, &customer.temporary_password,
-                               &customer.new_password}) {
-      if (*secret) redactor.Add((*secret)->Reveal());
-    }
-    return redactor;
-  }
-
-  FacadeState* Acquire() {
-    std::lock_guard<std::mutex> lock(mu);
-    FacadeState* c = idle.back();
-    idle.pop_back();
-    struct soap* soap = c->proxy.soap;
-    // The facade also polls the idle socket here (PeerClosedOrSpoke): a system call, left out.
-    if (soap_valid_socket(soap->socket) && Clock::now() - c->last_used > options.max_idle_time) {
-      soap->keep_alive = 0;
-      soap_force_closesock(soap);
-    }
-    return c;
-  }
-
-  void Release(FacadeState* c) {
-    c->last_used = Clock::now();
-    std::lock_guard<std::mutex> lock(mu);
-    if (idle.size() < options.max_idle_connections) idle.push_back(c);
-  }
-
-  StatusOr<ServiceResult> Call(const CustomerInfo& customer) {
-    if (Status s = Validate(customer); !s.ok()) return s;
-    const Clock::time_point call_deadline = Clock::now() + options.deadline;
-    FacadeState* c = Acquire();
-    struct soap* soap = c->proxy.soap;
-    c->trace = internal::CallTrace{};
-    c->trace.deadline = options.deadline;
-    c->trace.max_response_bytes = options.max_response_bytes;
-    c->deadline = call_deadline;
-    c->buf_used = 0;
-    StatusOr<ServiceResult> out = Status(ErrorKind::kMalformedResponse, "no response");
-    {
-      internal::RequestHolder request(customer, credentials);
-      internal::wire::Response response;
-      const int rc = c->proxy.ConfirmCustomerUserMFA(options.endpoint.c_str(), nullptr, request.get(), response);
-      out = rc == SOAP_OK ? internal::FromWire(response)
-                          : StatusOr<ServiceResult>(internal::MapGsoapError(soap, c->trace, MakeRedactor(customer)));
-      if (!out.ok()) {
-        soap->keep_alive = 0;
-        soap_force_closesock(soap);
-      }
-      soap_destroy(soap);
-      soap_dealloc(soap, nullptr);
-    }
-    OPENSSL_cleanse(soap->buf, out.ok() ? std::min(sizeof soap->buf, c->buf_used) : sizeof soap->buf);
-    OPENSSL_cleanse(soap->msgbuf, sizeof soap->msgbuf);
-    OPENSSL_cleanse(soap->tmpbuf, sizeof soap->tmpbuf);
-    Release(c);
-    return out;
-  }
-};
+  options.endpoint = kEndpoint;
+  auto client = Client::Create(options, ApiCredentials{bench::kApiUser, Secret(bench::kApiPassword)});
+  if (!client.ok()) std::abort();
+  return *client;
+}
 
 CustomerInfo BenchCustomer() {
   CustomerInfo customer;
@@ -416,20 +204,27 @@ CustomerInfo BenchCustomer() {
 }
 
 void BM_Facade_Call(benchmark::State& state) {
-  FacadeState facade;
+  Client facade = MakeFacade();
   const CustomerInfo customer = BenchCustomer();
-  facade.ctx.io.Rewind();
-  auto first = facade.Call(customer);
+  const std::string reply = bench::CannedHttpReply();
+  internal::MemoryTransport transport;
+  transport.response = reply;
+  internal::t_memory_transport = &transport;
+  auto first = facade.ConfirmCustomerUserMfa(customer);
   if (!first.ok() || !first->succeeded()) {
+    internal::t_memory_transport = nullptr;
     state.SkipWithError(("facade call failed: " + first.status().ToString()).c_str());
     return;
   }
-  AllocScope allocs(state);
-  for (auto _ : state) {
-    facade.ctx.io.Rewind();
-    auto r = facade.Call(customer);
-    benchmark::DoNotOptimize(r);
+  {
+    AllocScope allocs(state);
+    for (auto _ : state) {
+      transport.offset = 0;
+      auto r = facade.ConfirmCustomerUserMfa(customer);
+      benchmark::DoNotOptimize(r);
+    }
   }
+  internal::t_memory_transport = nullptr;
 }
 BENCHMARK(BM_Facade_Call);
 
@@ -460,16 +255,31 @@ void BM_Facade_FromWire(benchmark::State& state) {
 }
 BENCHMARK(BM_Facade_FromWire);
 
-void BM_Facade_ValidateAndRedactor(benchmark::State& state) {
-  FacadeState facade;
+// What a failed call adds: the redactor over every secret (never built on success).
+void BM_Facade_Redactor(benchmark::State& state) {
   const CustomerInfo customer = BenchCustomer();
+  const Secret api_password(bench::kApiPassword);
   AllocScope allocs(state);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(facade.Validate(customer));
-    benchmark::DoNotOptimize(facade.MakeRedactor(customer));
+    internal::Redactor redactor;
+    redactor.Add(api_password.Reveal());
+    redactor.Add(customer.mfa_code->Reveal());
+    benchmark::DoNotOptimize(redactor);
   }
 }
-BENCHMARK(BM_Facade_ValidateAndRedactor);
+BENCHMARK(BM_Facade_Redactor);
+
+void BM_Facade_XmlGuard(benchmark::State& state) {
+  const std::string body = bench::CannedResponseBody();
+  AllocScope allocs(state);
+  for (auto _ : state) {
+    internal::XmlGuard guard(32);
+    benchmark::DoNotOptimize(guard.Feed(body.data(), body.size()));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+BENCHMARK(BM_Facade_XmlGuard);
+
 
 void BM_Facade_Cleanse64K(benchmark::State& state) {
   static char buf[SOAP_BUFLEN];

@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <time.h>
@@ -256,13 +257,11 @@ struct PooledContext {
     soap->send_timeout = soap->recv_timeout =
         ToGsoapTimeout(std::min<microseconds>(c->options->io_timeout, c->Remaining()));
     if (t_memory_transport != nullptr) {
-      int fds[2];
-      if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
-        soap->error = SOAP_TCP_ERROR;
-        return SOAP_INVALID_SOCKET;
-      }
-      ::close(fds[1]);
-      return fds[0];
+      // A descriptor that stays unreadable, so the pool keeps the "connection" as it keeps an
+      // idle keep-alive one (its liveness poll() still runs), and gSOAP can close it.
+      const int fd = ::eventfd(0, EFD_CLOEXEC);
+      if (fd < 0) soap->error = SOAP_TCP_ERROR;
+      return fd < 0 ? SOAP_INVALID_SOCKET : fd;
     }
     t_trace = &c->trace;
     const SOAP_SOCKET socket = c->Timed(
@@ -287,8 +286,8 @@ struct PooledContext {
       c->guard = XmlGuard(c->options->max_xml_depth);
     }
     if (c->tracing) c->SegmentFor(true).head.append(data, n);
-    if (t_memory_transport != nullptr) return SOAP_OK;
     c->NoteBuffer(soap, data, n);
+    if (t_memory_transport != nullptr) return SOAP_OK;
     // With a send timeout gSOAP select()s before every send(). Over plain HTTP a request this
     // small nearly always fits the socket buffer: try a non-blocking send first and hand gSOAP
     // only what did not fit (or the error, which it then reports as usual).

@@ -21,6 +21,8 @@ constexpr std::array<bool, 256> Stops(std::string_view delimiters) {
 constexpr auto kTextStops = Stops("<&");
 constexpr auto kQuoteStops = Stops("\"'&");
 constexpr auto kNameStops = Stops(" \t\r\n/>");
+constexpr auto kInTagStops = Stops("\"'=/>");
+constexpr auto kSectionStops = Stops(">");  // every end of a comment, CDATA section or PI
 
 // The index of the first byte at or after `i` that `stops` marks (n when none).
 std::size_t Skip(const std::array<bool, 256>& stops, const char* data, std::size_t i, std::size_t n) {
@@ -55,6 +57,23 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
       } else if (state_ == State::kName) {
         const std::size_t end = Skip(kNameStops, data, i, n);
         if (name_.size() < 64) name_.append(data + i, std::min(end - i, 64 - name_.size()));
+        i = end;
+      } else if (state_ == State::kInTag) {
+        // Attribute names and spaces: only whether a non-space byte came after a '/' matters.
+        const std::size_t end = Skip(kInTagStops, data, i, n);
+        for (std::size_t k = i; k < end && empty_tag_; ++k) {
+          if (data[k] != ' ' && data[k] != '\t' && data[k] != '\r' && data[k] != '\n') empty_tag_ = false;
+        }
+        i = end;
+      } else if (state_ == State::kComment || state_ == State::kCData || state_ == State::kPi) {
+        // Only the last three bytes matter, to see "-->", "]]>" or "?>" end the section.
+        const std::size_t end = Skip(kSectionStops, data, i, n);
+        if (end - i >= 3) {
+          recent_.assign(data + end - 3, 3);
+        } else if (end > i) {
+          recent_.append(data + i, end - i);
+          if (recent_.size() > 3) recent_.erase(0, recent_.size() - 3);
+        }
         i = end;
       }
       if (i == n) break;

@@ -61,7 +61,7 @@ TEST_CASE("the verdict does not depend on where the buffers split") {
   CHECK(Check(base, 8, base.size()) == "");
   const std::string inserts[] = {"<", ">", "&", "'", "\"", "/", "<a>", "</a>", std::string(1, '\0'), "\xC3",
                                  "\xA9", "\xE2\x82\xAC", "&x;", "<!--", "]]>", " ", "\n", "=",
-                                 "ConfirmCustomerUserMFAResult>"};
+                                 "ConfirmCustomerUserMFAResult>", "?>", "-->", "<?pi ", "<![CDATA[", "<!DOCTYPE r [", "]>"};
   std::size_t refused = 0;
   for (const std::string& insert : inserts) {
     for (std::size_t at = 0; at <= base.size(); ++at) {

@@ -37,9 +37,10 @@ struct CallTrace {
   unsigned max_xml_depth = 0;
 };
 
-/// Test-only (fuzzing, no public API): while a call runs on a thread whose
-/// t_memory_transport is set, it opens no network connection (a socketpair stands in for the
-/// socket), discards what it sends and reads `response` as the server's answer.
+/// Fuzzing and benchmarks only (no public API): while a call runs on a thread whose
+/// t_memory_transport is set, it opens no network connection (an eventfd stands in for the
+/// socket and is pooled like an idle keep-alive connection), discards what it sends and reads
+/// `response` from `offset` as the server's answer. Everything else runs as over a socket.
 struct MemoryTransport {
   std::string_view response;
   std::size_t offset = 0;
