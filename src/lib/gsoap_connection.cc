@@ -143,10 +143,13 @@ void OnTlsEvent(const SSL* ssl, int where, int ret) {
   }
 }
 
-// OpenSSL writes to the socket without MSG_NOSIGNAL, so a server that closes the connection
-// during a TLS write would raise SIGPIPE, whose default action ends the process. For the
-// duration of a call, SIGPIPE is blocked in the calling thread and one raised meanwhile is
-// taken off again; the caller's signal setup is left as it was.
+// OpenSSL's socket BIO writes with write(), without MSG_NOSIGNAL, so a server that closes the
+// connection during a TLS write would raise SIGPIPE, whose default action ends the process.
+// While a connection is opened (TCP, a proxy's CONNECT, the TLS handshake inside gSOAP), SIGPIPE
+// is blocked in the calling thread and one raised meanwhile is taken off again; the caller's
+// signal setup is left as it was. Once the handshake is done the connection's BIO is swapped for
+// NoSigpipeSocket() below, so later calls on it need no signal mask (four system calls per
+// call less); plain sockets are written with MSG_NOSIGNAL (gSOAP's socket_flags).
 class ScopedSigpipeBlock {
  public:
   ScopedSigpipeBlock() {
@@ -182,10 +185,60 @@ class ScopedSigpipeBlock {
   bool was_pending_ = false;
 };
 
+// A socket BIO whose writes use send(MSG_NOSIGNAL): OpenSSL's own socket BIO with its write
+// (and puts) replaced; reading, control and the descriptor handling are OpenSSL's.
+int NoSigpipeWrite(BIO* bio, const char* data, int n) {
+  int fd = -1;
+  BIO_get_fd(bio, &fd);
+  errno = 0;
+  const ssize_t w = ::send(fd, data, static_cast<std::size_t>(n), MSG_NOSIGNAL);
+  BIO_clear_retry_flags(bio);
+  if (w <= 0 && BIO_sock_should_retry(static_cast<int>(w))) BIO_set_retry_write(bio);
+  return static_cast<int>(w);
+}
+int NoSigpipePuts(BIO* bio, const char* text) { return NoSigpipeWrite(bio, text, static_cast<int>(std::strlen(text))); }
+
+const BIO_METHOD* NoSigpipeSocket() {
+  static const BIO_METHOD* const method = [] {
+    const BIO_METHOD* base = BIO_s_socket();
+    BIO_METHOD* m = BIO_meth_new(BIO_TYPE_SOCKET, "socket (send with MSG_NOSIGNAL)");
+    if (m == nullptr) return static_cast<BIO_METHOD*>(nullptr);
+    BIO_meth_set_write(m, &NoSigpipeWrite);
+    BIO_meth_set_puts(m, &NoSigpipePuts);
+    BIO_meth_set_read(m, BIO_meth_get_read(base));
+    BIO_meth_set_gets(m, BIO_meth_get_gets(base));
+    BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(base));
+    BIO_meth_set_create(m, BIO_meth_get_create(base));
+    BIO_meth_set_destroy(m, BIO_meth_get_destroy(base));
+    BIO_meth_set_callback_ctrl(m, BIO_meth_get_callback_ctrl(base));
+    return m;
+  }();
+  return method;
+}
+
+// After gSOAP's handshake: the connection's reads and writes go through a NoSigpipeSocket BIO
+// on the same descriptor (SSL_set_bio frees gSOAP's; gSOAP never frees soap->bio itself, SSL_free
+// does). False if it could not be made: the caller then keeps the signal mask for the call.
+bool UseNoSigpipeBio(struct soap* soap) {
+  const BIO_METHOD* method = NoSigpipeSocket();
+  if (method == nullptr || soap->ssl == nullptr) return false;
+  BIO* bio = BIO_new(method);
+  if (bio == nullptr) return false;
+  BIO_set_fd(bio, static_cast<int>(soap->socket), BIO_NOCLOSE);
+  SSL_set_bio(soap->ssl, bio, bio);
+  soap->bio = bio;
+  return true;
+}
+
 // One gSOAP context with its keep-alive connection, used by one call at a time.
 struct PooledContext {
   Proxy proxy;
   const Options* options = nullptr;
+  bool https = false;
+  // Whether writes on the open connection can no longer raise SIGPIPE (see UseNoSigpipeBio);
+  // while they can, SIGPIPE is blocked for the call.
+  bool sigpipe_safe = true;
+  std::optional<ScopedSigpipeBlock> sigpipe_block;
   std::string user_agent;
   // The runtime's own transport functions, called by the hooks below.
   SOAP_SOCKET (*open)(struct soap*, const char*, const char*, int) = nullptr;
@@ -264,11 +317,14 @@ struct PooledContext {
       return fd < 0 ? SOAP_INVALID_SOCKET : fd;
     }
     t_trace = &c->trace;
+    if (c->https && !c->sigpipe_block) c->sigpipe_block.emplace();
     const SOAP_SOCKET socket = c->Timed(
         soap->connect_timeout, c->options->connect_timeout, c->trace.connect_timed_out,
         [&] { return c->open(soap, endpoint, host, port); },
         [](SOAP_SOCKET s) { return !soap_valid_socket(s); });
     t_trace = nullptr;
+    c->sigpipe_safe = !c->https || (soap_valid_socket(socket) && UseNoSigpipeBio(soap));
+    if (c->sigpipe_safe) c->sigpipe_block.reset();  // else it stays for the rest of the call
     return socket;
   }
 
@@ -403,11 +459,11 @@ class GsoapConnection final : public Connection {
     // The deadline counts from here: setting up a new pooled context (for HTTPS, loading the
     // system's CA certificates: some 40 ms) is part of the call.
     const Clock::time_point deadline = Clock::now() + options_.deadline;
-    std::optional<ScopedSigpipeBlock> no_sigpipe;
-    if (https_) no_sigpipe.emplace();
     auto context = Acquire();
     if (!context.ok()) return context.status();
     PooledContext& c = **context;
+    // Only when a TLS connection kept OpenSSL's own BIO (could not swap it): see Open().
+    if (!c.sigpipe_safe) c.sigpipe_block.emplace();
     struct soap* soap = c.proxy.soap;
 
     // Only a failure's text and the opt-in trace go through the redactor: it is built for
@@ -476,6 +532,7 @@ class GsoapConnection final : public Connection {
     OPENSSL_cleanse(soap->msgbuf, sizeof soap->msgbuf);
     // gSOAP formats "user:password" for the Proxy-Authorization header here.
     OPENSSL_cleanse(soap->tmpbuf, sizeof soap->tmpbuf);
+    c.sigpipe_block.reset();
     Release(std::move(*context));
     return out;
   }
@@ -545,11 +602,14 @@ class GsoapConnection final : public Connection {
     auto c = std::make_unique<PooledContext>(mode);
     struct soap* soap = c->proxy.soap;
     c->options = &options_;
+    c->https = https_;
     c->user_agent = options_.user_agent.empty()
                         ? "brightoffice-cpp/" + std::string(Version())
                         : options_.user_agent;
     soap_set_namespaces(soap, NamespaceTable(soap->namespaces, options_.soap_version));
     soap->user = c.get();
+    // gSOAP's own send() and recv() on plain sockets: no SIGPIPE from a closed connection.
+    soap->socket_flags = MSG_NOSIGNAL;
     c->open = soap->fopen;
     c->send = soap->fsend;
     c->recv = soap->frecv;

@@ -3,7 +3,11 @@
 // sent twice: faults, HTTP errors (HTML 500, 302 not followed), refused and silent servers,
 // limits, and input refused before anything is sent.
 
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <string>
@@ -151,6 +155,40 @@ TEST_CASE("a server that closes without answering: connection error, not retried
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().kind() == ErrorKind::kConnection);
   CHECK(server.requests().size() == 1);
+}
+
+// A request larger than the socket buffers into a connection the server closes after reading a
+// little: the first write after the close is answered with a reset, later ones fail with EPIPE.
+// gSOAP's own send() would raise SIGPIPE there (ending this process) without MSG_NOSIGNAL.
+TEST_CASE("a large request into a connection the server closed: connection error, never SIGPIPE") {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 4) == 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  std::thread server([listener] {
+    for (int i = 0; i < 3; ++i) {
+      const int fd = ::accept(listener, nullptr, nullptr);
+      if (fd < 0) return;
+      char head[4096];
+      (void)::recv(fd, head, sizeof head, 0);
+      ::close(fd);  // unread data: the kernel answers with a reset
+    }
+  });
+  CustomerInfo big = Jane();
+  big.email = std::string(16 << 20, 'a') + "@example.com";
+  const std::string endpoint =
+      "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/Webservices/BrightOfficeAPI.asmx";
+  for (int round = 0; round < 3; ++round) {
+    auto r = Call(endpoint, SoapVersion::kSoap11, std::chrono::seconds(10), big);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().kind() == ErrorKind::kConnection);
+  }
+  server.join();
+  ::close(listener);
 }
 
 TEST_CASE("malformed answers") {

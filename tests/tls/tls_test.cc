@@ -41,12 +41,12 @@ std::string Localhost(const MockServer& server) {
   return "https://localhost:" + std::to_string(server.port()) + "/Webservices/BrightOfficeAPI.asmx";
 }
 
-StatusOr<ServiceResult> Call(Options o) {
+StatusOr<ServiceResult> Call(Options o, std::string email = "jane@example.com") {
   o.deadline = std::chrono::seconds(10);
   auto client = Client::Create(o, {"api-user", Secret("api-secret")});
   REQUIRE(client.ok());
   CustomerInfo c;
-  c.email = "jane@example.com";
+  c.email = std::move(email);
   c.mfa_code = Secret("123456");
   return client->ConfirmCustomerUserMfa(c);
 }
@@ -183,7 +183,8 @@ namespace {
 // records the server name the client sent (SNI), then closes. Returns the client's result.
 StatusOr<ServiceResult> OneTlsConnection(const std::string& host, std::string& sni,
                                          const std::function<void(SSL_CTX*)>& configure = nullptr,
-                                         const std::function<void(Options&)>& adjust = nullptr) {
+                                         const std::function<void(Options&)>& adjust = nullptr,
+                                         std::string email = "jane@example.com") {
   const TestPki& pki = TestPki::Get();
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   REQUIRE(SSL_CTX_use_certificate_file(ctx, pki.localhost.cert.c_str(), SSL_FILETYPE_PEM) == 1);
@@ -213,7 +214,7 @@ StatusOr<ServiceResult> OneTlsConnection(const std::string& host, std::string& s
   });
   Options o = To("https://" + host + ":" + std::to_string(ntohs(addr.sin_port)) + "/Webservices/BrightOfficeAPI.asmx");
   if (adjust) adjust(o);
-  auto r = Call(o);
+  auto r = Call(o, std::move(email));
   server.join();
   ::close(listener);
   SSL_CTX_free(ctx);
@@ -233,6 +234,19 @@ std::string SniSentFor(const std::string& host) {
 TEST_CASE("the client sends the endpoint's host name as SNI, and no SNI for an IP address") {
   CHECK(SniSentFor("localhost") == "localhost");
   CHECK(SniSentFor("127.0.0.1") == "<none>");  // RFC 6066: no IP literals in server_name
+}
+
+// A request of many TLS records into a connection the server has closed: the first write after
+// the close is answered with a reset, the next ones fail with EPIPE. OpenSSL's own socket BIO
+// would raise SIGPIPE there and end this process; the library's writes must not.
+TEST_CASE("a large request into a TLS connection the server closed: an error, never SIGPIPE") {
+  for (int round = 0; round < 3; ++round) {
+    std::string sni;
+    auto r = OneTlsConnection("localhost", sni, nullptr, nullptr, std::string(4 << 20, 'a') + "@example.com");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().kind() == ErrorKind::kConnection);
+    CHECK(sni == "localhost");
+  }
 }
 
 TEST_CASE("through a proxy (CONNECT), the SNI is still the endpoint's host name") {
