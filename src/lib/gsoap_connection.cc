@@ -6,6 +6,7 @@
 #include "internal/gsoap_connection.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -20,6 +21,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -239,6 +241,7 @@ struct PooledContext {
   // while they can, SIGPIPE is blocked for the call.
   bool sigpipe_safe = true;
   std::optional<ScopedSigpipeBlock> sigpipe_block;
+  bool tls_nonblocking = false;
   std::string user_agent;
   // The runtime's own transport functions, called by the hooks below.
   SOAP_SOCKET (*open)(struct soap*, const char*, const char*, int) = nullptr;
@@ -324,6 +327,9 @@ struct PooledContext {
         [](SOAP_SOCKET s) { return !soap_valid_socket(s); });
     t_trace = nullptr;
     c->sigpipe_safe = !c->https || (soap_valid_socket(socket) && UseNoSigpipeBio(soap));
+    // gSOAP leaves the socket non-blocking when it has timeouts; only then may Send() try
+    // SSL_write() without gSOAP's select() first.
+    c->tls_nonblocking = c->https && soap_valid_socket(socket) && (::fcntl(socket, F_GETFL) & O_NONBLOCK) != 0;
     if (c->sigpipe_safe) c->sigpipe_block.reset();  // else it stays for the rest of the call
     return socket;
   }
@@ -344,15 +350,32 @@ struct PooledContext {
     if (c->tracing) c->SegmentFor(true).head.append(data, n);
     c->NoteBuffer(soap, data, n);
     if (t_memory_transport != nullptr) return SOAP_OK;
-    // With a send timeout gSOAP select()s before every send(). Over plain HTTP a request this
-    // small nearly always fits the socket buffer: try a non-blocking send first and hand gSOAP
-    // only what did not fit (or the error, which it then reports as usual).
+    // With a send timeout gSOAP select()s before every send(). A request this small nearly
+    // always fits the socket buffer: try a non-blocking write first and hand gSOAP only what
+    // did not fit (or, over plain HTTP, the error, which it then reports as usual).
     if (soap->ssl == nullptr && soap_valid_socket(soap->socket)) {
       const ssize_t w = ::send(soap->socket, data, n, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (w > 0) {
         if (static_cast<size_t>(w) == n) return SOAP_OK;
         data += w;
         n -= static_cast<size_t>(w);
+      }
+    } else if (soap->ssl != nullptr && c->tls_nonblocking && n <= static_cast<size_t>(INT_MAX)) {
+      // gSOAP retries an SSL_write() that wants to wait with the same arguments, as OpenSSL
+      // requires; a failure is reported as gSOAP reports it (end of file, with errno).
+      ERR_clear_error();
+      errno = 0;
+      const int w = SSL_write(soap->ssl, data, static_cast<int>(n));
+      if (w > 0 && static_cast<size_t>(w) == n) return SOAP_OK;
+      if (w > 0) {  // partial writes, should gSOAP's mode ever allow them
+        data += w;
+        n -= static_cast<size_t>(w);
+      } else {
+        const int why = SSL_get_error(soap->ssl, w);
+        if (why != SSL_ERROR_WANT_WRITE && why != SSL_ERROR_WANT_READ) {
+          soap->errnum = errno;
+          return SOAP_EOF;
+        }
       }
     }
     return c->Timed(

@@ -165,11 +165,11 @@ struct Timed {
   milliseconds elapsed{0};
 };
 
-Timed Call(Options o) {
+Timed Call(Options o, std::string email = "jane@example.com") {
   auto client = Client::Create(o, {"api-user", Secret("api-secret")});
   REQUIRE(client.ok());
   CustomerInfo c;
-  c.email = "jane@example.com";
+  c.email = std::move(email);
   c.mfa_code = Secret("123456");
   Timed t;
   const auto start = Clock::now();
@@ -235,6 +235,23 @@ TEST_CASE("HTTPS: a response trickling one byte per second after the handshake: 
   const Timed t = Call(o);
   CheckTimedOut(t, kDeadline, "deadline");
   CHECK(server.bytes_sent() >= 1);  // the handshake succeeded and the answer was arriving
+}
+
+// The server reads the first 4 KiB of the request and no more: a 16 MiB request fills the socket
+// buffers and every further write has to wait (over TLS: SSL_write wants to write, and gSOAP
+// retries it with the same arguments once the socket is writable, which never happens here).
+TEST_CASE("a server that stops reading a large request: timeout at the deadline, HTTP and HTTPS") {
+  const std::string big = std::string(16 << 20, 'a') + "@example.com";
+  {
+    TrickleServer server;
+    CheckTimedOut(Call(WithDeadline(Endpoint("http", server.port())), big), kDeadline, "deadline");
+  }
+  {
+    TrickleServer server(/*tls=*/true);
+    Options o = WithDeadline("https://localhost:" + std::to_string(server.port()) + "/Webservices/BrightOfficeAPI.asmx");
+    o.ca_file = tests::TestPki::Get().ca_file;
+    CheckTimedOut(Call(o, big), kDeadline, "deadline");
+  }
 }
 
 TEST_CASE("HTTPS through a proxy that never answers the CONNECT: timeout at the deadline") {
