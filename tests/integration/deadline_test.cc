@@ -34,15 +34,8 @@ constexpr milliseconds kDeadline{1500};
 constexpr milliseconds kSlack{500};
 
 int Listen(int backlog, int& port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(fd, backlog) == 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  port = ntohs(addr.sin_port);
+  const int fd = tests::ListenLoopback(backlog, port);
+  REQUIRE(fd >= 0);
   return fd;
 }
 

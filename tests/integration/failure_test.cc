@@ -3,9 +3,7 @@
 // sent twice: faults, HTTP errors (HTML 500, 302 not followed), refused and silent servers,
 // limits, and input refused before anything is sent.
 
-#include <arpa/inet.h>
 #include <doctest/doctest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -161,14 +159,9 @@ TEST_CASE("a server that closes without answering: connection error, not retried
 // little: the first write after the close is answered with a reset, later ones fail with EPIPE.
 // gSOAP's own send() would raise SIGPIPE there (ending this process) without MSG_NOSIGNAL.
 TEST_CASE("a large request into a connection the server closed: connection error, never SIGPIPE") {
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(listener, 4) == 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = 0;
+  const int listener = tests::ListenLoopback(4, port);
+  REQUIRE(listener >= 0);
   std::thread server([listener] {
     for (int i = 0; i < 3; ++i) {
       const int fd = ::accept(listener, nullptr, nullptr);
@@ -181,7 +174,7 @@ TEST_CASE("a large request into a connection the server closed: connection error
   CustomerInfo big = Jane();
   big.email = std::string(16 << 20, 'a') + "@example.com";
   const std::string endpoint =
-      "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/Webservices/BrightOfficeAPI.asmx";
+      "http://127.0.0.1:" + std::to_string(port) + "/Webservices/BrightOfficeAPI.asmx";
   for (int round = 0; round < 3; ++round) {
     auto r = Call(endpoint, SoapVersion::kSoap11, std::chrono::seconds(10), big);
     REQUIRE_FALSE(r.ok());

@@ -24,17 +24,8 @@ CannedServer::CannedServer(CannedReply reply)
 
 CannedServer::CannedServer(std::function<CannedReply(const std::string&)> reply)
     : reply_(std::move(reply)) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(listen_fd_, 16) != 0) {
-    throw std::runtime_error("CannedServer: cannot listen");
-  }
-  socklen_t len = sizeof addr;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  listen_fd_ = ListenLoopback(16, port_);
+  if (listen_fd_ < 0) throw std::runtime_error("CannedServer: cannot listen");
   acceptor_ = std::thread([this] { Run(); });
 }
 
@@ -146,6 +137,21 @@ std::string HttpGet(int port, const std::string& path) {
   }
   ::close(fd);
   return out;
+}
+
+int ListenLoopback(int backlog, int& port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, backlog) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  port = ntohs(addr.sin_port);
+  return fd;
 }
 
 int UnusedPort() {

@@ -62,6 +62,9 @@ std::string HttpGet(int port, const std::string& path);
 /// A port on 127.0.0.1 with nothing listening on it.
 int UnusedPort();
 
+/// A listening TCP socket on 127.0.0.1 (a free port, written to `port`); -1 on failure.
+int ListenLoopback(int backlog, int& port);
+
 }  // namespace brightoffice::tests
 
 #endif  // BRIGHTOFFICE_TESTS_CANNED_SERVER_H

@@ -5,8 +5,6 @@
 
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,6 +15,7 @@
 
 #include "brightoffice/client.h"
 #include "brightoffice/testing/mock_server.h"
+#include "canned_server.h"
 #include "test_certs.h"
 #include "tinyproxy.h"
 
@@ -190,14 +189,9 @@ StatusOr<ServiceResult> OneTlsConnection(const std::string& host, std::string& s
   REQUIRE(SSL_CTX_use_certificate_file(ctx, pki.localhost.cert.c_str(), SSL_FILETYPE_PEM) == 1);
   REQUIRE(SSL_CTX_use_PrivateKey_file(ctx, pki.localhost.key.c_str(), SSL_FILETYPE_PEM) == 1);
   if (configure) configure(ctx);
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(listener, 4) == 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = 0;
+  const int listener = tests::ListenLoopback(4, port);
+  REQUIRE(listener >= 0);
   sni = "<no handshake>";
   std::thread server([&] {
     const int fd = ::accept(listener, nullptr, nullptr);
@@ -212,7 +206,7 @@ StatusOr<ServiceResult> OneTlsConnection(const std::string& host, std::string& s
     SSL_free(ssl);
     ::close(fd);
   });
-  Options o = To("https://" + host + ":" + std::to_string(ntohs(addr.sin_port)) + "/Webservices/BrightOfficeAPI.asmx");
+  Options o = To("https://" + host + ":" + std::to_string(port) + "/Webservices/BrightOfficeAPI.asmx");
   if (adjust) adjust(o);
   auto r = Call(o, std::move(email));
   server.join();
