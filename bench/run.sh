@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # bench/run.sh [--json FILE]: builds what it needs, runs the whole benchmark table in one go
-# (about 7 minutes; under 15), prints it, and with --json writes the rows
+# (about 8 minutes; under 15), prints it, and with --json writes the rows
 #   {"client","mode","concurrency","latency_ms","calls_per_s","ratio_to_raw","server", ...}
 # where ratio_to_raw is the ratio to raw_proxy (the generated proxy) in the same case and
 # ratio_to_raw_socket the ratio to the raw-socket limit. HTTPS is measured against the canned
@@ -9,9 +9,10 @@
 # certificate made for the run; should the mock fail to start with TLS, its HTTPS rows say
 # "not measured" and why. See bench/README.md.
 #
-# Environment: BUILD_DIR (default build), BENCH_SECONDS per measurement (default 2),
-# BENCH_REPEAT rounds of the C++ clients, median kept (default 3), BENCH_CPUS "server,client"
-# CPUs for the pinned/split cases (default "0,1").
+# Environment: BUILD_DIR (default build), BENCH_SECONDS per measurement (default 1.5),
+# BENCH_REPEAT rounds of the C++ clients (default 5; each round measures the three back to back,
+# in alternating order; calls/s is the median of the rounds, a ratio the median of the rounds'
+# ratios), BENCH_CPUS "server,client" CPUs for the pinned/split cases (default "0,1").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --json) json_out=$2; shift 2 ;;
     --json=*) json_out=${1#--json=}; shift ;;
-    -h|--help) sed -n "2,13p" "$0"; exit 0 ;;
+    -h|--help) sed -n "2,14p" "$0"; exit 0 ;;
     *) echo "usage: bench/run.sh [--json FILE]" >&2; exit 2 ;;
   esac
 done
@@ -28,8 +29,9 @@ case "$json_out" in ""|/*) ;; *) json_out="$PWD/$json_out" ;; esac
 
 BUILD_DIR=${BUILD_DIR:-build}
 case "$BUILD_DIR" in /*) build=$BUILD_DIR ;; *) build="$root/$BUILD_DIR" ;; esac
-SECONDS_PER=${BENCH_SECONDS:-2}
-REPEAT=${BENCH_REPEAT:-3}
+SECONDS_PER=${BENCH_SECONDS:-1.5}
+REPEAT=${BENCH_REPEAT:-5}
+ROUND=0  # the round a measurement belongs to (0: not in rounds), written into its row
 IFS=, read -r server_cpu client_cpu <<<"${BENCH_CPUS:-0,1}"
 PY=/usr/bin/python3   # Debian's python, where python3-zeep lives (not a pyenv one on PATH)
 wsdl="$root/wsdl/BrightOfficeAPI.wsdl"
@@ -131,12 +133,12 @@ measure() {
   esac
   if [ -z "$out" ]; then out='{"calls_per_s": null, "error": "the client failed; see stderr"}'; fi
   if ! alive "$SERVER_NAME"; then out='{"calls_per_s": null, "error": "the server process exited during the measurement"}'; fi
-  "$PY" - "$server" "$mode" "$conc" "$latency" "$client" "$out" >>"$rows" <<'PYEOF'
+  "$PY" - "$server" "$mode" "$conc" "$latency" "$client" "$out" "$ROUND" >>"$rows" <<'PYEOF'
 import json, sys
-server, mode, conc, latency, client, out = sys.argv[1:]
+server, mode, conc, latency, client, out, rnd = sys.argv[1:]
 r = json.loads(out.strip().splitlines()[-1])
 row = {"client": client, "mode": mode, "concurrency": int(conc), "latency_ms": int(latency),
-       "calls_per_s": r.get("calls_per_s"), "server": server,
+       "calls_per_s": r.get("calls_per_s"), "server": server, "round": int(rnd),
        "p50_ms": r.get("p50_ms"), "p99_ms": r.get("p99_ms"), "calls": r.get("calls"), "errors": r.get("errors")}
 if r.get("errors"):
     row["note"] = "%d failed calls" % r["errors"]
@@ -184,10 +186,13 @@ for c in "${cases[@]}"; do
     for place in pinned split; do
       cpu=$server_cpu; [ $place = split ] && cpu=$client_cpu
       mode="${scheme}_${conn}_${place}"
-      # The C++ clients in interleaved rounds (noise hits all three alike); the median is kept.
-      for round in $(seq 1 "$REPEAT"); do
-        for client in "${native[@]}"; do measure "$server" "$mode" 1 0 "$cpu" "$client" "$ep" "${extra[@]}"; done
+      # The C++ clients in rounds, back to back within a round (a neighbour's burst hits them
+      # alike), in alternating order (no client always runs first): ratios are taken per round.
+      for ROUND in $(seq 1 "$REPEAT"); do
+        order=("${native[@]}"); [ $((ROUND % 2)) = 0 ] && order=(facade raw_proxy raw_socket)
+        for client in "${order[@]}"; do measure "$server" "$mode" 1 0 "$cpu" "$client" "$ep" "${extra[@]}"; done
       done
+      ROUND=0
       measure "$server" "$mode" 1 0 "$cpu" zeep "$ep" "${extra[@]}"
       if [ $node_ok = 1 ]; then measure "$server" "$mode" 1 0 "$cpu" node_soap "$ep" "${extra[@]}"
       else not_measured "$server" "$mode" 1 0 node_soap "node-soap not available"; fi
