@@ -24,6 +24,8 @@ constexpr auto kNameStops = Stops(" \t\r\n/>");
 constexpr auto kInTagStops = Stops("\"'=/>");
 constexpr auto kSectionStops = Stops(">");  // every end of a comment, CDATA section or PI
 
+constexpr bool IsSpace(char ch) { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n'; }
+
 // The index of the first byte at or after `i` that `stops` marks (n when none).
 std::size_t Skip(const std::array<bool, 256>& stops, const char* data, std::size_t i, std::size_t n) {
   while (i < n && !stops[static_cast<unsigned char>(data[i])]) ++i;
@@ -37,6 +39,15 @@ bool XmlGuard::Fail(std::string why) {
   return false;
 }
 
+bool XmlGuard::Utf8Lead(char ch) {
+  const auto byte = static_cast<unsigned char>(ch);
+  if (byte >= 0xC2 && byte <= 0xDF) utf8_pending_ = 1;
+  else if (byte >= 0xE0 && byte <= 0xEF) utf8_pending_ = 2;
+  else if (byte >= 0xF0 && byte <= 0xF4) utf8_pending_ = 3;
+  else return Fail("the response is not valid UTF-8");
+  return true;
+}
+
 void XmlGuard::EndName() {
   ++depth_;
   attributes_ = 0;
@@ -48,54 +59,19 @@ void XmlGuard::EndName() {
 bool XmlGuard::Feed(const char* data, std::size_t n) {
   if (!error_.empty()) return false;
   for (std::size_t i = 0; i < n; ++i) {
-    if (utf8_pending_ == 0 && !in_reference_) {
-      if (state_ == State::kText) {
-        i = Skip(kTextStops, data, i, n);
-      } else if (state_ == State::kQuote) {
-        // Stops at both quote characters; the other one is handled below like any byte.
-        i = Skip(kQuoteStops, data, i, n);
-      } else if (state_ == State::kName) {
-        const std::size_t end = Skip(kNameStops, data, i, n);
-        if (name_.size() < 64) name_.append(data + i, std::min(end - i, 64 - name_.size()));
-        i = end;
-      } else if (state_ == State::kInTag) {
-        // Attribute names and spaces: only whether a non-space byte came after a '/' matters.
-        const std::size_t end = Skip(kInTagStops, data, i, n);
-        for (std::size_t k = i; k < end && empty_tag_; ++k) {
-          if (data[k] != ' ' && data[k] != '\t' && data[k] != '\r' && data[k] != '\n') empty_tag_ = false;
-        }
-        i = end;
-      } else if (state_ == State::kComment || state_ == State::kCData || state_ == State::kPi) {
-        // Only the last three bytes matter, to see "-->", "]]>" or "?>" end the section.
-        const std::size_t end = Skip(kSectionStops, data, i, n);
-        if (end - i >= 3) {
-          recent_.assign(data + end - 3, 3);
-        } else if (end > i) {
-          recent_.append(data + i, end - i);
-          if (recent_.size() > 3) recent_.erase(0, recent_.size() - 3);
-        }
-        i = end;
+    if (utf8_pending_ > 0 || in_reference_) {
+      // The rare states first: inside a UTF-8 sequence or an entity reference.
+      const char ch = data[i];
+      if (ch == '\0') return Fail("the response contains a NUL byte");
+      if (utf8_pending_ > 0) {
+        if ((static_cast<unsigned char>(ch) & 0xC0) != 0x80) return Fail("the response is not valid UTF-8");
+        --utf8_pending_;
+        continue;
       }
-      if (i == n) break;
-    }
-    const char ch = data[i];
-    if (ch == '\0') return Fail("the response contains a NUL byte");
-    const auto byte = static_cast<unsigned char>(ch);
-    if (utf8_pending_ > 0) {
-      if ((byte & 0xC0) != 0x80) return Fail("the response is not valid UTF-8");
-      --utf8_pending_;
-      continue;
-    }
-    if (byte >= 0x80) {
-      if (byte >= 0xC2 && byte <= 0xDF) utf8_pending_ = 1;
-      else if (byte >= 0xE0 && byte <= 0xEF) utf8_pending_ = 2;
-      else if (byte >= 0xF0 && byte <= 0xF4) utf8_pending_ = 3;
-      else return Fail("the response is not valid UTF-8");
-      if (state_ == State::kName && name_.size() < 64) name_ += ch;
-      continue;
-    }
-    const bool space = ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-    if (in_reference_) {
+      if (static_cast<unsigned char>(ch) >= 0x80) {  // checked as UTF-8, not part of the name
+        if (!Utf8Lead(ch)) return false;
+        continue;
+      }
       if (ch != ';') {
         if (reference_.size() >= 12) return Fail("the response has an unterminated entity reference");
         reference_ += ch;
@@ -107,6 +83,56 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
         return Fail("the response refers to an entity that is not predefined (&" + reference_ +
                     ";): entities declared in a DTD are never expanded");
       }
+      continue;
+    }
+    // Runs of bytes that cannot change the state, in one go.
+    switch (state_) {
+      case State::kText:
+        i = Skip(kTextStops, data, i, n);
+        break;
+      case State::kQuote:
+        // Stops at both quote characters; the other one is handled below like any byte.
+        i = Skip(kQuoteStops, data, i, n);
+        break;
+      case State::kName: {
+        const std::size_t end = Skip(kNameStops, data, i, n);
+        if (name_.size() < 64) name_.append(data + i, std::min(end - i, 64 - name_.size()));
+        i = end;
+        break;
+      }
+      case State::kInTag: {
+        // Attribute names and spaces: only whether a non-space byte came after a '/' matters.
+        const std::size_t end = Skip(kInTagStops, data, i, n);
+        for (std::size_t k = i; k < end && empty_tag_; ++k) {
+          if (!IsSpace(data[k])) empty_tag_ = false;
+        }
+        i = end;
+        break;
+      }
+      case State::kComment:
+      case State::kCData:
+      case State::kPi: {
+        // Only the last three bytes matter, to see "-->", "]]>" or "?>" end the section.
+        const std::size_t end = Skip(kSectionStops, data, i, n);
+        if (end - i >= 3) {
+          recent_.assign(data + end - 3, 3);
+        } else if (end > i) {
+          recent_.append(data + i, end - i);
+          if (recent_.size() > 3) recent_.erase(0, recent_.size() - 3);
+        }
+        i = end;
+        break;
+      }
+      default:
+        break;
+    }
+    if (i == n) break;
+    const char ch = data[i];
+    const auto byte = static_cast<unsigned char>(ch);
+    if (static_cast<unsigned char>(byte - 1) >= 0x7F) {  // NUL or not ASCII
+      if (ch == '\0') return Fail("the response contains a NUL byte");
+      if (!Utf8Lead(ch)) return false;
+      if (state_ == State::kName && name_.size() < 64) name_ += ch;
       continue;
     }
     if (ch == '&' && (state_ == State::kText || state_ == State::kQuote)) {
@@ -133,7 +159,7 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
         }
         break;
       case State::kName:
-        if (space || ch == '/' || ch == '>') {
+        if (IsSpace(ch) || ch == '/' || ch == '>') {
           EndName();
           if (depth_ > max_depth_) {
             return Fail("the response nests XML deeper than the limit of max_xml_depth (" +
@@ -160,7 +186,7 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
           if (empty_tag_) --depth_;
           state_ = State::kText;
         }
-        if (!space && ch != '>') empty_tag_ = ch == '/';
+        if (!IsSpace(ch) && ch != '>') empty_tag_ = ch == '/';
         break;
       case State::kQuote:
         if (ch == quote_) state_ = State::kInTag;
@@ -179,7 +205,7 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
         } else if (recent_ == "![CDATA[") {
           recent_.clear();
           state_ = State::kCData;
-        } else if (recent_.size() >= 8 || ch == '>' || space) {
+        } else if (recent_.size() >= 8 || ch == '>' || IsSpace(ch)) {
           in_subset_ = false;
           quote_ = 0;
           state_ = State::kDoctype;

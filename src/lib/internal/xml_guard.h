@@ -25,6 +25,7 @@ class XmlGuard {
  private:
   enum class State { kText, kTagStart, kName, kInTag, kQuote, kEndTag, kBang, kComment, kCData, kPi, kDoctype };
   bool Fail(std::string why);
+  bool Utf8Lead(char ch);  // a UTF-8 lead byte: how many continuation bytes follow, or Fail
   void EndName();
 
   unsigned max_depth_;
