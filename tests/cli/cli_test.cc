@@ -7,9 +7,11 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "canned_server.h"
 #include "process.h"
+#include "program_checks.h"
 #include "test_certs.h"
 #include "tinyproxy.h"
 
@@ -23,26 +25,25 @@ namespace {
 const std::string kMfa = BRIGHTOFFICE_MFA_PATH;
 const std::string kMock = BRIGHTOFFICE_MOCK_PATH;
 // Secrets used below; none may ever appear in what the programs print.
-const char* kSecrets[] = {"api-secret", "Cust0merPw", "Temp0raryPw", "N3wPassw0rd", "123456", "boom"};
+const std::vector<std::string> kSecrets = {"api-secret", "Cust0merPw", "Temp0raryPw", "N3wPassw0rd", "123456", "boom"};
 
-std::map<std::string, std::string> Env(std::map<std::string, std::string> extra = {}) {
-  std::map<std::string, std::string> env = {{"BRIGHTOFFICE_USERNAME", "api-user"},
-                                            {"BRIGHTOFFICE_PASSWORD", "api-secret"},
-                                            {"BRIGHTOFFICE_CUSTOMER_PASSWORD", "Cust0merPw"},
-                                            {"BRIGHTOFFICE_TEMPORARY_PASSWORD", "Temp0raryPw"},
-                                            {"BRIGHTOFFICE_NEW_PASSWORD", "N3wPassw0rd"}};
-  for (auto& [k, v] : extra) {
-    if (v.empty()) env.erase(k); else env[k] = v;
-  }
-  return env;
+std::map<std::string, std::string> Env(const std::map<std::string, std::string>& overrides = {}) {
+  return brightoffice::tests::WithOverrides({{"BRIGHTOFFICE_USERNAME", "api-user"},
+                                             {"BRIGHTOFFICE_PASSWORD", "api-secret"},
+                                             {"BRIGHTOFFICE_CUSTOMER_PASSWORD", "Cust0merPw"},
+                                             {"BRIGHTOFFICE_TEMPORARY_PASSWORD", "Temp0raryPw"},
+                                             {"BRIGHTOFFICE_NEW_PASSWORD", "N3wPassw0rd"}},
+                                            overrides);
 }
 
-void CheckNoSecrets(const ProcessResult& r) {
-  for (const char* s : kSecrets) {
-    CAPTURE(s);
-    CHECK(r.out.find(s) == std::string::npos);
-    CHECK(r.err.find(s) == std::string::npos);
-  }
+void CheckNoSecrets(const ProcessResult& r) { brightoffice::tests::CheckNotPrinted(r, kSecrets); }
+
+// An HTTPS mock's endpoint with the host name its certificate names (it announces 127.0.0.1).
+std::string HttpsLocalhost(BackgroundProcess& mock) {
+  const std::string ep = brightoffice::tests::ListeningEndpoint(mock);
+  const std::string prefix = "https://127.0.0.1:";
+  REQUIRE(ep.rfind(prefix, 0) == 0);
+  return "https://localhost:" + ep.substr(prefix.size());
 }
 
 json OneJsonLine(const ProcessResult& r) {
@@ -57,11 +58,10 @@ struct Mock {
   BackgroundProcess process{{kMock}};
   std::string endpoint;
   Mock() {
-    const std::string line = process.FirstLine();
-    const std::string prefix = "listening on http://127.0.0.1:";
-    REQUIRE(line.rfind(prefix, 0) == 0);
-    REQUIRE(line.size() > prefix.size());
-    endpoint = line.substr(std::string("listening on ").size());
+    endpoint = brightoffice::tests::ListeningEndpoint(process);
+    const std::string prefix = "http://127.0.0.1:";
+    REQUIRE(endpoint.rfind(prefix, 0) == 0);
+    REQUIRE(endpoint.size() > prefix.size());
     REQUIRE(endpoint.find("/Webservices/BrightOfficeAPI.asmx") != std::string::npos);
   }
 };
@@ -216,9 +216,8 @@ TEST_CASE("brightoffice-mock --record writes each request to a file") {
   const std::string dir = dir_template;
   {
     BackgroundProcess mock({kMock, "--record", dir, "--latency-ms", "10"});
-    const std::string line = mock.FirstLine();
-    REQUIRE(line.rfind("listening on ", 0) == 0);
-    auto r = Confirm(line.substr(13), {"--email", "rec@example.com", "--mfa-code", "123456"});
+    auto r = Confirm(brightoffice::tests::ListeningEndpoint(mock),
+                     {"--email", "rec@example.com", "--mfa-code", "123456"});
     CHECK(r.exit_code == 0);
   }
   auto cat = RunProcess({"/bin/cat", dir + "/request-000001.http"}, {});
@@ -230,16 +229,8 @@ TEST_CASE("brightoffice-mock --record writes each request to a file") {
 
 TEST_CASE("brightoffice-mock over HTTPS; brightoffice-mfa --ca-file, --ca-dir, --insecure-skip-tls-verify") {
   const auto& pki = brightoffice::tests::TestPki::Get();
-  auto https_mock = [](BackgroundProcess& process) {
-    const std::string line = process.FirstLine();
-    const std::string prefix = "listening on https://127.0.0.1:";
-    INFO(line);
-    REQUIRE(line.rfind(prefix, 0) == 0);
-    const std::string port = line.substr(prefix.size(), line.find('/', prefix.size()) - prefix.size());
-    return "https://localhost:" + port + "/Webservices/BrightOfficeAPI.asmx";
-  };
   BackgroundProcess trusted({kMock, "--tls-cert", pki.localhost.cert, "--tls-key", pki.localhost.key});
-  const std::string ep = https_mock(trusted);
+  const std::string ep = HttpsLocalhost(trusted);
   const auto code = Env({{"BRIGHTOFFICE_MFA_CODE", "123456"}});
 
   auto ok = Confirm(ep, {"--email", "jane@example.com", "--ca-file", pki.ca_file, "--json"}, code);
@@ -260,7 +251,7 @@ TEST_CASE("brightoffice-mock over HTTPS; brightoffice-mfa --ca-file, --ca-dir, -
   CHECK(plain.err.find("tls: ") != std::string::npos);
 
   BackgroundProcess self_signed({kMock, "--tls-cert", pki.self_signed.cert, "--tls-key", pki.self_signed.key});
-  const std::string self_ep = https_mock(self_signed);
+  const std::string self_ep = HttpsLocalhost(self_signed);
   auto refused = Confirm(self_ep, {"--email", "jane@example.com", "--ca-file", pki.ca_file, "--json"}, code);
   CHECK(refused.exit_code == 4);
   CHECK(OneJsonLine(refused)["error"]["kind"] == "tls");
@@ -349,10 +340,8 @@ TEST_CASE("HTTPS_PROXY with credentials (from the environment) to an HTTPS mock"
   using brightoffice::tests::TinyProxy;
   const auto& pki = brightoffice::tests::TestPki::Get();
   BackgroundProcess mock({kMock, "--tls-cert", pki.localhost.cert, "--tls-key", pki.localhost.key});
-  const std::string line = mock.FirstLine();
-  REQUIRE(line.rfind("listening on https://127.0.0.1:", 0) == 0);
-  const std::string port = line.substr(31, line.find('/', 31) - 31);
-  const std::string ep = "https://localhost:" + port + "/Webservices/BrightOfficeAPI.asmx";
+  const std::string ep = HttpsLocalhost(mock);
+  const std::string authority = ep.substr(8, ep.find('/', 8) - 8);  // localhost:PORT
   TinyProxy proxy("proxyuser", "Pr0xy.Pass");
   // Percent-encoded in the URL, as user info may be.
   const std::string with_auth = "http://proxyuser:Pr0xy%2EPass@127.0.0.1:" + std::to_string(proxy.port());
@@ -360,7 +349,7 @@ TEST_CASE("HTTPS_PROXY with credentials (from the environment) to an HTTPS mock"
                     Env({{"HTTPS_PROXY", with_auth}}));
   INFO(ok.out << ok.err << proxy.Log());
   CHECK(ok.exit_code == 0);
-  CHECK(proxy.Log().find("CONNECT localhost:" + port) != std::string::npos);
+  CHECK(proxy.Log().find("CONNECT " + authority) != std::string::npos);
   auto wrong = Confirm(ep, {"--email", "jane@example.com", "--mfa-code", "123456", "--ca-file", pki.ca_file, "--json"},
                        Env({{"HTTPS_PROXY", "http://proxyuser:nope-Pr0xy@127.0.0.1:" + std::to_string(proxy.port())}}));
   CHECK(wrong.exit_code == 4);

@@ -12,6 +12,7 @@
 #include "canned_server.h"
 #include "corpus.h"
 #include "process.h"
+#include "program_checks.h"
 #include "test_certs.h"
 #include "tinyproxy.h"
 
@@ -36,26 +37,17 @@ const std::vector<std::string> kForbidden = {
     "cHJveHl1c2VyOlByMHh5LlBhc3M=",  // base64("proxyuser:Pr0xy.Pass")
 };
 
-std::map<std::string, std::string> Env(std::map<std::string, std::string> extra = {}) {
-  std::map<std::string, std::string> env = {{"BRIGHTOFFICE_USERNAME", "api-user"},
-                                            {"BRIGHTOFFICE_PASSWORD", kApiPassword},
-                                            {"BRIGHTOFFICE_MFA_CODE", kMfaCode},
-                                            {"BRIGHTOFFICE_CUSTOMER_PASSWORD", "Cust0merPw"},
-                                            {"BRIGHTOFFICE_TEMPORARY_PASSWORD", "Temp0raryPw"},
-                                            {"BRIGHTOFFICE_NEW_PASSWORD", "N3wPassw0rd"}};
-  for (auto& [k, v] : extra) {
-    if (v.empty()) env.erase(k); else env[k] = v;
-  }
-  return env;
+std::map<std::string, std::string> Env(const std::map<std::string, std::string>& overrides = {}) {
+  return brightoffice::tests::WithOverrides({{"BRIGHTOFFICE_USERNAME", "api-user"},
+                                             {"BRIGHTOFFICE_PASSWORD", kApiPassword},
+                                             {"BRIGHTOFFICE_MFA_CODE", kMfaCode},
+                                             {"BRIGHTOFFICE_CUSTOMER_PASSWORD", "Cust0merPw"},
+                                             {"BRIGHTOFFICE_TEMPORARY_PASSWORD", "Temp0raryPw"},
+                                             {"BRIGHTOFFICE_NEW_PASSWORD", "N3wPassw0rd"}},
+                                            overrides);
 }
 
-void CheckNoSecrets(const ProcessResult& r) {
-  for (const auto& s : kForbidden) {
-    CAPTURE(s);
-    CHECK(r.out.find(s) == std::string::npos);
-    CHECK(r.err.find(s) == std::string::npos);
-  }
-}
+void CheckNoSecrets(const ProcessResult& r) { brightoffice::tests::CheckNotPrinted(r, kForbidden); }
 
 // The trace of a call that reached a server: the request with its secrets hidden.
 void CheckTraced(const ProcessResult& r) {
@@ -73,11 +65,7 @@ ProcessResult Confirm(const std::string& endpoint, std::vector<std::string> args
   return RunProcess(argv, env);
 }
 
-std::string MockEndpoint(BackgroundProcess& mock) {
-  const std::string line = mock.FirstLine();
-  REQUIRE(line.rfind("listening on ", 0) == 0);
-  return line.substr(std::string("listening on ").size());
-}
+std::string MockEndpoint(BackgroundProcess& mock) { return brightoffice::tests::ListeningEndpoint(mock); }
 
 }  // namespace
 
