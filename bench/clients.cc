@@ -20,27 +20,12 @@
 #include "brightoffice/client.h"
 #include "brightoffice_gsoapBrightOfficeAPISoapProxy.h"
 #include "canned_reply.h"
+#include "internal/gsoap_connection.h"
 
 namespace brightoffice::bench {
 
 const Namespace* Soap11Namespaces(const Namespace* generated) {
-  static std::once_flag once;
-  static std::vector<Namespace> table;
-  std::call_once(once, [generated] {
-    for (const Namespace* p = generated; p->id != nullptr; ++p) {
-      Namespace entry = {p->id, p->ns, p->in, nullptr};
-      if (std::strcmp(p->id, "SOAP-ENV") == 0) {
-        entry.ns = "http://schemas.xmlsoap.org/soap/envelope/";
-        entry.in = nullptr;
-      } else if (std::strcmp(p->id, "SOAP-ENC") == 0) {
-        entry.ns = "http://schemas.xmlsoap.org/soap/encoding/";
-        entry.in = nullptr;
-      }
-      table.push_back(entry);
-    }
-    table.push_back(Namespace{nullptr, nullptr, nullptr, nullptr});
-  });
-  return table.data();
+  return internal::NamespaceTable(generated, SoapVersion::kSoap11);  // the facade's own table
 }
 
 namespace {

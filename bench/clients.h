@@ -39,8 +39,9 @@ class ClientFactory {
   virtual std::unique_ptr<BenchClient> NewClient() = 0;
 };
 
-/// The generated namespace table with the SOAP 1.1 envelope first, so a proxy sends SOAP 1.1
-/// with a SOAPAction header like the facade does (see service-facts.md).
+/// The generated namespace table with only the SOAP 1.1 envelope (the facade's own table,
+/// internal::NamespaceTable), so a proxy sends SOAP 1.1 with a SOAPAction header like the
+/// facade does (see service-facts.md).
 const Namespace* Soap11Namespaces(const Namespace* generated);
 
 }  // namespace brightoffice::bench

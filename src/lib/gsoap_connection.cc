@@ -40,17 +40,11 @@ namespace internal {
 thread_local MemoryTransport* t_memory_transport = nullptr;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-using std::chrono::duration_cast;
-using std::chrono::microseconds;
-using std::chrono::milliseconds;
-using Proxy = ::brightoffice_gsoap::BrightOfficeAPISoapProxy;
-
 constexpr char kEnv11[] = "http://schemas.xmlsoap.org/soap/envelope/";
 constexpr char kEnc11[] = "http://schemas.xmlsoap.org/soap/encoding/";
 constexpr char kEnv12[] = "http://www.w3.org/2003/05/soap-envelope";
 constexpr char kEnc12[] = "http://www.w3.org/2003/05/soap-encoding";
+}  // namespace
 
 // The generated proxy installs a namespace table that lists the SOAP 1.2 envelope first, which
 // makes gSOAP send SOAP 1.2 from both of its methods. These copies of it name exactly one
@@ -76,6 +70,14 @@ const Namespace* NamespaceTable(const Namespace* generated, SoapVersion version)
   });
   return tables[version == SoapVersion::kSoap11 ? 0 : 1].data();
 }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+using Proxy = ::brightoffice_gsoap::BrightOfficeAPISoapProxy;
 
 // gSOAP timeouts: > 0 seconds, < 0 microseconds, 0 forever. Never 0 here.
 int ToGsoapTimeout(microseconds budget) {

@@ -7,12 +7,20 @@
 #include <string>
 #include <string_view>
 
+#include "brightoffice/options.h"
 #include "brightoffice/status.h"
 #include "internal/text.h"
 
 struct soap;
+struct Namespace;
 
 namespace brightoffice::internal {
+
+/// The generated proxy's namespace table (`generated`, the same for every caller) with only the
+/// SOAP envelope and encoding of `version`: a context using it sends that version and accepts
+/// only that version back. Built once; the generated table lists SOAP 1.2 first, so a proxy
+/// left with it sends SOAP 1.2 from both of its methods.
+const Namespace* NamespaceTable(const Namespace* generated, SoapVersion version);
 
 /// What a call's transport hooks saw, for MapGsoapError.
 struct CallTrace {
