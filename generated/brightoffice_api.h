@@ -130,6 +130,10 @@ class _tempuri__ConfirmCustomerUserMFA;
 
 class _tempuri__ConfirmCustomerUserMFAResponse;
 
+class _tempuri__CustomerUserSendResetPassword;
+
+class _tempuri__CustomerUserSendResetPasswordResponse;
+
 
 /******************************************************************************\
  *                                                                            *
@@ -241,6 +245,30 @@ class _tempuri__ConfirmCustomerUserMFAResponse
     struct soap                         *soap                          ;
 };
 
+/// @brief Top-level root element "http://tempuri.org/":CustomerUserSendResetPassword
+/// @brief "http://tempuri.org/":CustomerUserSendResetPassword is a complexType.
+///
+class _tempuri__CustomerUserSendResetPassword
+{ public:
+/// Element "CustomerInfo" of type "http://tempuri.org/":CustomerInfo.
+    tempuri__CustomerInfo*               CustomerInfo                   0;	///< Optional element.
+/// Element "UserInfo" of type "http://tempuri.org/":UserInfo.
+    tempuri__UserInfo*                   UserInfo                       0;	///< Optional element.
+/// Pointer to soap context that manages this instance.
+    struct soap                         *soap                          ;
+};
+
+/// @brief Top-level root element "http://tempuri.org/":CustomerUserSendResetPasswordResponse
+/// @brief "http://tempuri.org/":CustomerUserSendResetPasswordResponse is a complexType.
+///
+class _tempuri__CustomerUserSendResetPasswordResponse
+{ public:
+/// Element "CustomerUserSendResetPasswordResult" of type "http://tempuri.org/":EnquiryResult.
+    tempuri__EnquiryResult*              CustomerUserSendResetPasswordResult 0;	///< Optional element.
+/// Pointer to soap context that manages this instance.
+    struct soap                         *soap                          ;
+};
+
 
 /******************************************************************************\
  *                                                                            *
@@ -322,7 +350,11 @@ class _tempuri__ConfirmCustomerUserMFAResponse
 
   - @ref __tempuri__ConfirmCustomerUserMFA
 
+  - @ref __tempuri__CustomerUserSendResetPassword
+
   - @ref __tempuri__ConfirmCustomerUserMFA_
+
+  - @ref __tempuri__CustomerUserSendResetPassword_
 
 @section BrightOfficeAPISoap_ports Default endpoints of Binding "BrightOfficeAPISoap"
 
@@ -375,6 +407,39 @@ int __tempuri__ConfirmCustomerUserMFA(
 /******************************************************************************\
  *                                                                            *
  * Service Operation                                                          *
+ *   __tempuri__CustomerUserSendResetPassword                                 *
+ *                                                                            *
+\******************************************************************************/
+
+
+/** Operation "__tempuri__CustomerUserSendResetPassword" of service binding "BrightOfficeAPISoap".
+
+  - SOAP document/literal style messaging
+
+  - Default endpoints:
+    - https://www.spdoffice.co.uk/Webservices/BrightOfficeAPI.asmx
+
+  - Default SOAP action or REST location path:
+    - "http://tempuri.org/CustomerUserSendResetPassword"
+
+  - Addressing input action: "http://tempuri.org/CustomerUserSendResetPassword"
+
+  - Addressing output action: "http://tempuri.org/CustomerUserSendResetPasswordResponse"
+*/
+
+//gsoap tempuri service method-protocol:	CustomerUserSendResetPassword SOAP
+//gsoap tempuri service method-style:	CustomerUserSendResetPassword document
+//gsoap tempuri service method-encoding:	CustomerUserSendResetPassword literal
+//gsoap tempuri service method-input-action:	CustomerUserSendResetPassword http://tempuri.org/CustomerUserSendResetPassword
+//gsoap tempuri service method-output-action:	CustomerUserSendResetPassword http://tempuri.org/CustomerUserSendResetPasswordResponse
+int __tempuri__CustomerUserSendResetPassword(
+    _tempuri__CustomerUserSendResetPassword* tempuri__CustomerUserSendResetPassword,	///< Input parameter
+    _tempuri__CustomerUserSendResetPasswordResponse&tempuri__CustomerUserSendResetPasswordResponse	///< Output parameter
+);
+
+/******************************************************************************\
+ *                                                                            *
+ * Service Operation                                                          *
  *   __tempuri__ConfirmCustomerUserMFA_                                       *
  *                                                                            *
 \******************************************************************************/
@@ -403,6 +468,39 @@ int __tempuri__ConfirmCustomerUserMFA(
 int __tempuri__ConfirmCustomerUserMFA_(
     _tempuri__ConfirmCustomerUserMFA*   tempuri__ConfirmCustomerUserMFA,	///< Input parameter
     _tempuri__ConfirmCustomerUserMFAResponse&tempuri__ConfirmCustomerUserMFAResponse	///< Output parameter
+);
+
+/******************************************************************************\
+ *                                                                            *
+ * Service Operation                                                          *
+ *   __tempuri__CustomerUserSendResetPassword_                                *
+ *                                                                            *
+\******************************************************************************/
+
+
+/** Operation "__tempuri__CustomerUserSendResetPassword_" of service binding "BrightOfficeAPISoap".
+
+  - SOAP document/literal style messaging
+
+  - Default endpoints:
+    - https://www.spdoffice.co.uk/Webservices/BrightOfficeAPI.asmx
+
+  - Default SOAP action or REST location path:
+    - "http://tempuri.org/CustomerUserSendResetPassword"
+
+  - Addressing input action: "http://tempuri.org/CustomerUserSendResetPassword"
+
+  - Addressing output action: "http://tempuri.org/CustomerUserSendResetPasswordResponse"
+*/
+
+//gsoap tempuri service method-protocol:	CustomerUserSendResetPassword_ SOAP
+//gsoap tempuri service method-style:	CustomerUserSendResetPassword_ document
+//gsoap tempuri service method-encoding:	CustomerUserSendResetPassword_ literal
+//gsoap tempuri service method-input-action:	CustomerUserSendResetPassword_ http://tempuri.org/CustomerUserSendResetPassword
+//gsoap tempuri service method-output-action:	CustomerUserSendResetPassword_ http://tempuri.org/CustomerUserSendResetPasswordResponse
+int __tempuri__CustomerUserSendResetPassword_(
+    _tempuri__CustomerUserSendResetPassword* tempuri__CustomerUserSendResetPassword,	///< Input parameter
+    _tempuri__CustomerUserSendResetPasswordResponse&tempuri__CustomerUserSendResetPasswordResponse	///< Output parameter
 );
 
 /** @page BrightOfficeAPISoap Binding "BrightOfficeAPISoap"
@@ -436,6 +534,10 @@ running wsdl2h on a set of schemas to produce non-SOAP-based XML data bindings.
   - <tempuri:ConfirmCustomerUserMFA> @ref _tempuri__ConfirmCustomerUserMFA
 
   - <tempuri:ConfirmCustomerUserMFAResponse> @ref _tempuri__ConfirmCustomerUserMFAResponse
+
+  - <tempuri:CustomerUserSendResetPassword> @ref _tempuri__CustomerUserSendResetPassword
+
+  - <tempuri:CustomerUserSendResetPasswordResponse> @ref _tempuri__CustomerUserSendResetPasswordResponse
 
 */
 

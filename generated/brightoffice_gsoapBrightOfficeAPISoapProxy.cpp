@@ -226,6 +226,63 @@ int BrightOfficeAPISoapProxy::recv_ConfirmCustomerUserMFA(_tempuri__ConfirmCusto
 	return soap_closesock(soap);
 }
 
+int BrightOfficeAPISoapProxy::send_CustomerUserSendResetPassword(const char *soap_endpoint_url, const char *soap_action, _tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword)
+{
+	struct __tempuri__CustomerUserSendResetPassword soap_tmp___tempuri__CustomerUserSendResetPassword;
+	if (soap_endpoint_url != NULL)
+		soap_endpoint = soap_endpoint_url;
+	if (soap_endpoint == NULL)
+		soap_endpoint = "https://www.spdoffice.co.uk/Webservices/BrightOfficeAPI.asmx";
+	if (soap_action == NULL)
+		soap_action = "http://tempuri.org/CustomerUserSendResetPassword";
+	soap_tmp___tempuri__CustomerUserSendResetPassword.tempuri__CustomerUserSendResetPassword = tempuri__CustomerUserSendResetPassword;
+	soap_begin(soap);
+	soap->encodingStyle = NULL; /* use SOAP literal style */
+	soap_serializeheader(soap);
+	soap_serialize___tempuri__CustomerUserSendResetPassword(soap, &soap_tmp___tempuri__CustomerUserSendResetPassword);
+	if (soap_begin_count(soap))
+		return soap->error;
+	if ((soap->mode & SOAP_IO_LENGTH))
+	{	if (soap_envelope_begin_out(soap)
+		 || soap_putheader(soap)
+		 || soap_body_begin_out(soap)
+		 || soap_put___tempuri__CustomerUserSendResetPassword(soap, &soap_tmp___tempuri__CustomerUserSendResetPassword, "-tempuri:CustomerUserSendResetPassword", "")
+		 || soap_body_end_out(soap)
+		 || soap_envelope_end_out(soap))
+			 return soap->error;
+	}
+	if (soap_end_count(soap))
+		return soap->error;
+	if (soap_connect(soap, soap_endpoint, soap_action)
+	 || soap_envelope_begin_out(soap)
+	 || soap_putheader(soap)
+	 || soap_body_begin_out(soap)
+	 || soap_put___tempuri__CustomerUserSendResetPassword(soap, &soap_tmp___tempuri__CustomerUserSendResetPassword, "-tempuri:CustomerUserSendResetPassword", "")
+	 || soap_body_end_out(soap)
+	 || soap_envelope_end_out(soap)
+	 || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+int BrightOfficeAPISoapProxy::recv_CustomerUserSendResetPassword(_tempuri__CustomerUserSendResetPasswordResponse &tempuri__CustomerUserSendResetPasswordResponse)
+{
+	tempuri__CustomerUserSendResetPasswordResponse.soap_default(soap);
+	if (soap_begin_recv(soap)
+	 || soap_envelope_begin_in(soap)
+	 || soap_recv_header(soap)
+	 || soap_body_begin_in(soap))
+		return soap_closesock(soap);
+	tempuri__CustomerUserSendResetPasswordResponse.soap_get(soap, "tempuri:CustomerUserSendResetPasswordResponse", NULL);
+	if (soap->error)
+		return soap_recv_fault(soap, 0);
+	if (soap_body_end_in(soap)
+	 || soap_envelope_end_in(soap)
+	 || soap_end_recv(soap))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
 int BrightOfficeAPISoapProxy::send_ConfirmCustomerUserMFA_(const char *soap_endpoint_url, const char *soap_action, _tempuri__ConfirmCustomerUserMFA *tempuri__ConfirmCustomerUserMFA)
 {
 	struct __tempuri__ConfirmCustomerUserMFA_ soap_tmp___tempuri__ConfirmCustomerUserMFA_;
@@ -274,6 +331,63 @@ int BrightOfficeAPISoapProxy::recv_ConfirmCustomerUserMFA_(_tempuri__ConfirmCust
 	 || soap_body_begin_in(soap))
 		return soap_closesock(soap);
 	tempuri__ConfirmCustomerUserMFAResponse.soap_get(soap, "tempuri:ConfirmCustomerUserMFAResponse", NULL);
+	if (soap->error)
+		return soap_recv_fault(soap, 0);
+	if (soap_body_end_in(soap)
+	 || soap_envelope_end_in(soap)
+	 || soap_end_recv(soap))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+int BrightOfficeAPISoapProxy::send_CustomerUserSendResetPassword_(const char *soap_endpoint_url, const char *soap_action, _tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword)
+{
+	struct __tempuri__CustomerUserSendResetPassword_ soap_tmp___tempuri__CustomerUserSendResetPassword_;
+	if (soap_endpoint_url != NULL)
+		soap_endpoint = soap_endpoint_url;
+	if (soap_endpoint == NULL)
+		soap_endpoint = "https://www.spdoffice.co.uk/Webservices/BrightOfficeAPI.asmx";
+	if (soap_action == NULL)
+		soap_action = "http://tempuri.org/CustomerUserSendResetPassword";
+	soap_tmp___tempuri__CustomerUserSendResetPassword_.tempuri__CustomerUserSendResetPassword = tempuri__CustomerUserSendResetPassword;
+	soap_begin(soap);
+	soap->encodingStyle = NULL; /* use SOAP literal style */
+	soap_serializeheader(soap);
+	soap_serialize___tempuri__CustomerUserSendResetPassword_(soap, &soap_tmp___tempuri__CustomerUserSendResetPassword_);
+	if (soap_begin_count(soap))
+		return soap->error;
+	if ((soap->mode & SOAP_IO_LENGTH))
+	{	if (soap_envelope_begin_out(soap)
+		 || soap_putheader(soap)
+		 || soap_body_begin_out(soap)
+		 || soap_put___tempuri__CustomerUserSendResetPassword_(soap, &soap_tmp___tempuri__CustomerUserSendResetPassword_, "-tempuri:CustomerUserSendResetPassword", "")
+		 || soap_body_end_out(soap)
+		 || soap_envelope_end_out(soap))
+			 return soap->error;
+	}
+	if (soap_end_count(soap))
+		return soap->error;
+	if (soap_connect(soap, soap_endpoint, soap_action)
+	 || soap_envelope_begin_out(soap)
+	 || soap_putheader(soap)
+	 || soap_body_begin_out(soap)
+	 || soap_put___tempuri__CustomerUserSendResetPassword_(soap, &soap_tmp___tempuri__CustomerUserSendResetPassword_, "-tempuri:CustomerUserSendResetPassword", "")
+	 || soap_body_end_out(soap)
+	 || soap_envelope_end_out(soap)
+	 || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+int BrightOfficeAPISoapProxy::recv_CustomerUserSendResetPassword_(_tempuri__CustomerUserSendResetPasswordResponse &tempuri__CustomerUserSendResetPasswordResponse)
+{
+	tempuri__CustomerUserSendResetPasswordResponse.soap_default(soap);
+	if (soap_begin_recv(soap)
+	 || soap_envelope_begin_in(soap)
+	 || soap_recv_header(soap)
+	 || soap_body_begin_in(soap))
+		return soap_closesock(soap);
+	tempuri__CustomerUserSendResetPasswordResponse.soap_get(soap, "tempuri:CustomerUserSendResetPasswordResponse", NULL);
 	if (soap->error)
 		return soap_recv_fault(soap, 0);
 	if (soap_body_end_in(soap)

@@ -91,6 +91,15 @@ A commercial use license is available from Genivia Inc., contact@genivia.com
         /// Web service asynchronous operation 'recv_ConfirmCustomerUserMFA' to receive a response message from the connected endpoint, returns SOAP_OK or error code
         virtual int recv_ConfirmCustomerUserMFA(_tempuri__ConfirmCustomerUserMFAResponse &tempuri__ConfirmCustomerUserMFAResponse);
         //
+        /// Web service synchronous operation 'CustomerUserSendResetPassword' with default endpoint and default SOAP Action header, returns SOAP_OK or error code
+        virtual int CustomerUserSendResetPassword(_tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword, _tempuri__CustomerUserSendResetPasswordResponse &tempuri__CustomerUserSendResetPasswordResponse) { return this->CustomerUserSendResetPassword(NULL, NULL, tempuri__CustomerUserSendResetPassword, tempuri__CustomerUserSendResetPasswordResponse); }
+        /// Web service synchronous operation 'CustomerUserSendResetPassword' to the specified endpoint and SOAP Action header, returns SOAP_OK or error code
+        virtual int CustomerUserSendResetPassword(const char *soap_endpoint_url, const char *soap_action, _tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword, _tempuri__CustomerUserSendResetPasswordResponse &tempuri__CustomerUserSendResetPasswordResponse) { return this->send_CustomerUserSendResetPassword(soap_endpoint_url, soap_action, tempuri__CustomerUserSendResetPassword) || this->recv_CustomerUserSendResetPassword(tempuri__CustomerUserSendResetPasswordResponse) ? this->soap->error : SOAP_OK; }
+        /// Web service asynchronous operation 'send_CustomerUserSendResetPassword' to send a request message to the specified endpoint and SOAP Action header, returns SOAP_OK or error code
+        virtual int send_CustomerUserSendResetPassword(const char *soap_endpoint_url, const char *soap_action, _tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword);
+        /// Web service asynchronous operation 'recv_CustomerUserSendResetPassword' to receive a response message from the connected endpoint, returns SOAP_OK or error code
+        virtual int recv_CustomerUserSendResetPassword(_tempuri__CustomerUserSendResetPasswordResponse &tempuri__CustomerUserSendResetPasswordResponse);
+        //
         /// Web service synchronous operation 'ConfirmCustomerUserMFA' with default endpoint and default SOAP Action header, returns SOAP_OK or error code
         virtual int ConfirmCustomerUserMFA_(_tempuri__ConfirmCustomerUserMFA *tempuri__ConfirmCustomerUserMFA, _tempuri__ConfirmCustomerUserMFAResponse &tempuri__ConfirmCustomerUserMFAResponse) { return this->ConfirmCustomerUserMFA_(NULL, NULL, tempuri__ConfirmCustomerUserMFA, tempuri__ConfirmCustomerUserMFAResponse); }
         /// Web service synchronous operation 'ConfirmCustomerUserMFA' to the specified endpoint and SOAP Action header, returns SOAP_OK or error code
@@ -99,6 +108,15 @@ A commercial use license is available from Genivia Inc., contact@genivia.com
         virtual int send_ConfirmCustomerUserMFA_(const char *soap_endpoint_url, const char *soap_action, _tempuri__ConfirmCustomerUserMFA *tempuri__ConfirmCustomerUserMFA);
         /// Web service asynchronous operation 'recv_ConfirmCustomerUserMFA' to receive a response message from the connected endpoint, returns SOAP_OK or error code
         virtual int recv_ConfirmCustomerUserMFA_(_tempuri__ConfirmCustomerUserMFAResponse &tempuri__ConfirmCustomerUserMFAResponse);
+        //
+        /// Web service synchronous operation 'CustomerUserSendResetPassword' with default endpoint and default SOAP Action header, returns SOAP_OK or error code
+        virtual int CustomerUserSendResetPassword_(_tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword, _tempuri__CustomerUserSendResetPasswordResponse &tempuri__CustomerUserSendResetPasswordResponse) { return this->CustomerUserSendResetPassword_(NULL, NULL, tempuri__CustomerUserSendResetPassword, tempuri__CustomerUserSendResetPasswordResponse); }
+        /// Web service synchronous operation 'CustomerUserSendResetPassword' to the specified endpoint and SOAP Action header, returns SOAP_OK or error code
+        virtual int CustomerUserSendResetPassword_(const char *soap_endpoint_url, const char *soap_action, _tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword, _tempuri__CustomerUserSendResetPasswordResponse &tempuri__CustomerUserSendResetPasswordResponse) { return this->send_CustomerUserSendResetPassword_(soap_endpoint_url, soap_action, tempuri__CustomerUserSendResetPassword) || this->recv_CustomerUserSendResetPassword_(tempuri__CustomerUserSendResetPasswordResponse) ? this->soap->error : SOAP_OK; }
+        /// Web service asynchronous operation 'send_CustomerUserSendResetPassword' to send a request message to the specified endpoint and SOAP Action header, returns SOAP_OK or error code
+        virtual int send_CustomerUserSendResetPassword_(const char *soap_endpoint_url, const char *soap_action, _tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword);
+        /// Web service asynchronous operation 'recv_CustomerUserSendResetPassword' to receive a response message from the connected endpoint, returns SOAP_OK or error code
+        virtual int recv_CustomerUserSendResetPassword_(_tempuri__CustomerUserSendResetPasswordResponse &tempuri__CustomerUserSendResetPasswordResponse);
     };
 
     } // namespace brightoffice_gsoap

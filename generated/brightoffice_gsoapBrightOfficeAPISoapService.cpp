@@ -232,7 +232,9 @@ int BrightOfficeAPISoapService::serve()
 }
 
 static int serve___tempuri__ConfirmCustomerUserMFA(struct soap*, BrightOfficeAPISoapService*);
+static int serve___tempuri__CustomerUserSendResetPassword(struct soap*, BrightOfficeAPISoapService*);
 static int serve___tempuri__ConfirmCustomerUserMFA_(struct soap*, BrightOfficeAPISoapService*);
+static int serve___tempuri__CustomerUserSendResetPassword_(struct soap*, BrightOfficeAPISoapService*);
 
 int BrightOfficeAPISoapService::dispatch()
 {	return dispatch(this->soap);
@@ -244,8 +246,12 @@ int BrightOfficeAPISoapService::dispatch(struct soap* soap)
 	(void)soap_peek_element(soap);
 	if (!soap_match_tag(soap, soap->tag, "tempuri:ConfirmCustomerUserMFA"))
 		return serve___tempuri__ConfirmCustomerUserMFA(soap, this);
+	if (!soap_match_tag(soap, soap->tag, "tempuri:CustomerUserSendResetPassword"))
+		return serve___tempuri__CustomerUserSendResetPassword(soap, this);
 	if (!soap_match_tag(soap, soap->tag, "tempuri:ConfirmCustomerUserMFA"))
 		return serve___tempuri__ConfirmCustomerUserMFA_(soap, this);
+	if (!soap_match_tag(soap, soap->tag, "tempuri:CustomerUserSendResetPassword"))
+		return serve___tempuri__CustomerUserSendResetPassword_(soap, this);
 	return soap->error = SOAP_NO_METHOD;
 }
 
@@ -290,6 +296,47 @@ static int serve___tempuri__ConfirmCustomerUserMFA(struct soap *soap, BrightOffi
 	return soap_closesock(soap);
 }
 
+static int serve___tempuri__CustomerUserSendResetPassword(struct soap *soap, BrightOfficeAPISoapService *service)
+{	struct __tempuri__CustomerUserSendResetPassword soap_tmp___tempuri__CustomerUserSendResetPassword;
+	_tempuri__CustomerUserSendResetPasswordResponse tempuri__CustomerUserSendResetPasswordResponse;
+	tempuri__CustomerUserSendResetPasswordResponse.soap_default(soap);
+	soap_default___tempuri__CustomerUserSendResetPassword(soap, &soap_tmp___tempuri__CustomerUserSendResetPassword);
+	if (!soap_get___tempuri__CustomerUserSendResetPassword(soap, &soap_tmp___tempuri__CustomerUserSendResetPassword, "-tempuri:CustomerUserSendResetPassword", NULL))
+		return soap->error;
+	if (soap_body_end_in(soap)
+	 || soap_envelope_end_in(soap)
+	 || soap_end_recv(soap))
+		return soap->error;
+	soap->error = service->CustomerUserSendResetPassword(soap_tmp___tempuri__CustomerUserSendResetPassword.tempuri__CustomerUserSendResetPassword, tempuri__CustomerUserSendResetPasswordResponse);
+	if (soap->error)
+		return soap->error;
+	soap->encodingStyle = NULL; /* use SOAP literal style */
+	soap_serializeheader(soap);
+	tempuri__CustomerUserSendResetPasswordResponse.soap_serialize(soap);
+	if (soap_begin_count(soap))
+		return soap->error;
+	if ((soap->mode & SOAP_IO_LENGTH))
+	{	if (soap_envelope_begin_out(soap)
+		 || soap_putheader(soap)
+		 || soap_body_begin_out(soap)
+		 || tempuri__CustomerUserSendResetPasswordResponse.soap_put(soap, "tempuri:CustomerUserSendResetPasswordResponse", "")
+		 || soap_body_end_out(soap)
+		 || soap_envelope_end_out(soap))
+			 return soap->error;
+	};
+	if (soap_end_count(soap)
+	 || soap_response(soap, SOAP_OK)
+	 || soap_envelope_begin_out(soap)
+	 || soap_putheader(soap)
+	 || soap_body_begin_out(soap)
+	 || tempuri__CustomerUserSendResetPasswordResponse.soap_put(soap, "tempuri:CustomerUserSendResetPasswordResponse", "")
+	 || soap_body_end_out(soap)
+	 || soap_envelope_end_out(soap)
+	 || soap_end_send(soap))
+		return soap->error;
+	return soap_closesock(soap);
+}
+
 static int serve___tempuri__ConfirmCustomerUserMFA_(struct soap *soap, BrightOfficeAPISoapService *service)
 {	struct __tempuri__ConfirmCustomerUserMFA_ soap_tmp___tempuri__ConfirmCustomerUserMFA_;
 	_tempuri__ConfirmCustomerUserMFAResponse tempuri__ConfirmCustomerUserMFAResponse;
@@ -324,6 +371,47 @@ static int serve___tempuri__ConfirmCustomerUserMFA_(struct soap *soap, BrightOff
 	 || soap_putheader(soap)
 	 || soap_body_begin_out(soap)
 	 || tempuri__ConfirmCustomerUserMFAResponse.soap_put(soap, "tempuri:ConfirmCustomerUserMFAResponse", "")
+	 || soap_body_end_out(soap)
+	 || soap_envelope_end_out(soap)
+	 || soap_end_send(soap))
+		return soap->error;
+	return soap_closesock(soap);
+}
+
+static int serve___tempuri__CustomerUserSendResetPassword_(struct soap *soap, BrightOfficeAPISoapService *service)
+{	struct __tempuri__CustomerUserSendResetPassword_ soap_tmp___tempuri__CustomerUserSendResetPassword_;
+	_tempuri__CustomerUserSendResetPasswordResponse tempuri__CustomerUserSendResetPasswordResponse;
+	tempuri__CustomerUserSendResetPasswordResponse.soap_default(soap);
+	soap_default___tempuri__CustomerUserSendResetPassword_(soap, &soap_tmp___tempuri__CustomerUserSendResetPassword_);
+	if (!soap_get___tempuri__CustomerUserSendResetPassword_(soap, &soap_tmp___tempuri__CustomerUserSendResetPassword_, "-tempuri:CustomerUserSendResetPassword", NULL))
+		return soap->error;
+	if (soap_body_end_in(soap)
+	 || soap_envelope_end_in(soap)
+	 || soap_end_recv(soap))
+		return soap->error;
+	soap->error = service->CustomerUserSendResetPassword_(soap_tmp___tempuri__CustomerUserSendResetPassword_.tempuri__CustomerUserSendResetPassword, tempuri__CustomerUserSendResetPasswordResponse);
+	if (soap->error)
+		return soap->error;
+	soap->encodingStyle = NULL; /* use SOAP literal style */
+	soap_serializeheader(soap);
+	tempuri__CustomerUserSendResetPasswordResponse.soap_serialize(soap);
+	if (soap_begin_count(soap))
+		return soap->error;
+	if ((soap->mode & SOAP_IO_LENGTH))
+	{	if (soap_envelope_begin_out(soap)
+		 || soap_putheader(soap)
+		 || soap_body_begin_out(soap)
+		 || tempuri__CustomerUserSendResetPasswordResponse.soap_put(soap, "tempuri:CustomerUserSendResetPasswordResponse", "")
+		 || soap_body_end_out(soap)
+		 || soap_envelope_end_out(soap))
+			 return soap->error;
+	};
+	if (soap_end_count(soap)
+	 || soap_response(soap, SOAP_OK)
+	 || soap_envelope_begin_out(soap)
+	 || soap_putheader(soap)
+	 || soap_body_begin_out(soap)
+	 || tempuri__CustomerUserSendResetPasswordResponse.soap_put(soap, "tempuri:CustomerUserSendResetPasswordResponse", "")
 	 || soap_body_end_out(soap)
 	 || soap_envelope_end_out(soap)
 	 || soap_end_send(soap))

@@ -101,8 +101,14 @@ A commercial use license is available from Genivia Inc., contact@genivia.com
         /// Web service operation 'ConfirmCustomerUserMFA' implementation, should return SOAP_OK or error code
         virtual int ConfirmCustomerUserMFA(_tempuri__ConfirmCustomerUserMFA *tempuri__ConfirmCustomerUserMFA, _tempuri__ConfirmCustomerUserMFAResponse &tempuri__ConfirmCustomerUserMFAResponse) SOAP_PURE_VIRTUAL;
         //
+        /// Web service operation 'CustomerUserSendResetPassword' implementation, should return SOAP_OK or error code
+        virtual int CustomerUserSendResetPassword(_tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword, _tempuri__CustomerUserSendResetPasswordResponse &tempuri__CustomerUserSendResetPasswordResponse) SOAP_PURE_VIRTUAL;
+        //
         /// Web service operation 'ConfirmCustomerUserMFA' implementation, should return SOAP_OK or error code
         virtual int ConfirmCustomerUserMFA_(_tempuri__ConfirmCustomerUserMFA *tempuri__ConfirmCustomerUserMFA, _tempuri__ConfirmCustomerUserMFAResponse &tempuri__ConfirmCustomerUserMFAResponse) SOAP_PURE_VIRTUAL;
+        //
+        /// Web service operation 'CustomerUserSendResetPassword' implementation, should return SOAP_OK or error code
+        virtual int CustomerUserSendResetPassword_(_tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword, _tempuri__CustomerUserSendResetPasswordResponse &tempuri__CustomerUserSendResetPasswordResponse) SOAP_PURE_VIRTUAL;
     };
 
     } // namespace brightoffice_gsoap

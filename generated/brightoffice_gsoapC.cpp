@@ -206,6 +206,8 @@ SOAP_FMAC3 void * SOAP_FMAC4 soap_getelement(struct soap *soap, const char *tag,
 		return soap_in_tempuri__UserInfo(soap, tag, NULL, "tempuri:UserInfo");
 	case SOAP_TYPE_brightoffice_gsoap_tempuri__CustomerInfo:
 		return soap_in_tempuri__CustomerInfo(soap, tag, NULL, "tempuri:CustomerInfo");
+	case SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__CustomerUserSendResetPassword:
+		return soap_in_PointerTo_tempuri__CustomerUserSendResetPassword(soap, tag, NULL, "tempuri:CustomerUserSendResetPassword");
 	case SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__ConfirmCustomerUserMFA:
 		return soap_in_PointerTo_tempuri__ConfirmCustomerUserMFA(soap, tag, NULL, "tempuri:ConfirmCustomerUserMFA");
 	case SOAP_TYPE_brightoffice_gsoap_PointerTotempuri__EnquiryResult:
@@ -282,6 +284,14 @@ SOAP_FMAC3 void * SOAP_FMAC4 soap_getelement(struct soap *soap, const char *tag,
 			return s ? *s : NULL;
 		}
 		t = soap->tag;
+		if (!soap_match_tag(soap, t, "tempuri:CustomerUserSendResetPasswordResponse"))
+		{	*type = SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse;
+			return soap_in__tempuri__CustomerUserSendResetPasswordResponse(soap, NULL, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "tempuri:CustomerUserSendResetPassword"))
+		{	*type = SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword;
+			return soap_in__tempuri__CustomerUserSendResetPassword(soap, NULL, NULL, NULL);
+		}
 		if (!soap_match_tag(soap, t, "tempuri:ConfirmCustomerUserMFAResponse"))
 		{	*type = SOAP_TYPE_brightoffice_gsoap__tempuri__ConfirmCustomerUserMFAResponse;
 			return soap_in__tempuri__ConfirmCustomerUserMFAResponse(soap, NULL, NULL, NULL);
@@ -353,6 +363,10 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_putelement(struct soap *soap, const void *ptr, co
 		return soap_out_tempuri__SuccessCode(soap, tag, id, (const std::string *)ptr, "tempuri:SuccessCode");
 	case SOAP_TYPE_brightoffice_gsoap_std__string:
 		return soap_out_std__string(soap, tag, id, (const std::string *)ptr, "xsd:string");
+	case SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse:
+		return ((_tempuri__CustomerUserSendResetPasswordResponse *)ptr)->soap_out(soap, "tempuri:CustomerUserSendResetPasswordResponse", id, "");
+	case SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword:
+		return ((_tempuri__CustomerUserSendResetPassword *)ptr)->soap_out(soap, "tempuri:CustomerUserSendResetPassword", id, "");
 	case SOAP_TYPE_brightoffice_gsoap__tempuri__ConfirmCustomerUserMFAResponse:
 		return ((_tempuri__ConfirmCustomerUserMFAResponse *)ptr)->soap_out(soap, "tempuri:ConfirmCustomerUserMFAResponse", id, "");
 	case SOAP_TYPE_brightoffice_gsoap__tempuri__ConfirmCustomerUserMFA:
@@ -363,6 +377,8 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_putelement(struct soap *soap, const void *ptr, co
 		return ((tempuri__UserInfo *)ptr)->soap_out(soap, tag, id, "tempuri:UserInfo");
 	case SOAP_TYPE_brightoffice_gsoap_tempuri__CustomerInfo:
 		return ((tempuri__CustomerInfo *)ptr)->soap_out(soap, tag, id, "tempuri:CustomerInfo");
+	case SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__CustomerUserSendResetPassword:
+		return soap_out_PointerTo_tempuri__CustomerUserSendResetPassword(soap, tag, id, (_tempuri__CustomerUserSendResetPassword *const*)ptr, "tempuri:CustomerUserSendResetPassword");
 	case SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__ConfirmCustomerUserMFA:
 		return soap_out_PointerTo_tempuri__ConfirmCustomerUserMFA(soap, tag, id, (_tempuri__ConfirmCustomerUserMFA *const*)ptr, "tempuri:ConfirmCustomerUserMFA");
 	case SOAP_TYPE_brightoffice_gsoap_PointerTotempuri__EnquiryResult:
@@ -399,6 +415,12 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_markelement(struct soap *soap, const void *ptr, 
 	case SOAP_TYPE_brightoffice_gsoap_std__string:
 		soap_serialize_std__string(soap, (const std::string *)ptr);
 		break;
+	case SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse:
+		((_tempuri__CustomerUserSendResetPasswordResponse *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword:
+		((_tempuri__CustomerUserSendResetPassword *)ptr)->soap_serialize(soap);
+		break;
 	case SOAP_TYPE_brightoffice_gsoap__tempuri__ConfirmCustomerUserMFAResponse:
 		((_tempuri__ConfirmCustomerUserMFAResponse *)ptr)->soap_serialize(soap);
 		break;
@@ -414,11 +436,20 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_markelement(struct soap *soap, const void *ptr, 
 	case SOAP_TYPE_brightoffice_gsoap_tempuri__CustomerInfo:
 		((tempuri__CustomerInfo *)ptr)->soap_serialize(soap);
 		break;
+	case SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword_:
+		soap_serialize___tempuri__CustomerUserSendResetPassword_(soap, (const struct __tempuri__CustomerUserSendResetPassword_ *)ptr);
+		break;
 	case SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA_:
 		soap_serialize___tempuri__ConfirmCustomerUserMFA_(soap, (const struct __tempuri__ConfirmCustomerUserMFA_ *)ptr);
 		break;
+	case SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword:
+		soap_serialize___tempuri__CustomerUserSendResetPassword(soap, (const struct __tempuri__CustomerUserSendResetPassword *)ptr);
+		break;
 	case SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA:
 		soap_serialize___tempuri__ConfirmCustomerUserMFA(soap, (const struct __tempuri__ConfirmCustomerUserMFA *)ptr);
+		break;
+	case SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__CustomerUserSendResetPassword:
+		soap_serialize_PointerTo_tempuri__CustomerUserSendResetPassword(soap, (_tempuri__CustomerUserSendResetPassword *const*)ptr);
 		break;
 	case SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__ConfirmCustomerUserMFA:
 		soap_serialize_PointerTo_tempuri__ConfirmCustomerUserMFA(soap, (_tempuri__ConfirmCustomerUserMFA *const*)ptr);
@@ -470,10 +501,18 @@ SOAP_FMAC3 void * SOAP_FMAC4 brightoffice_gsoap_instantiate(struct soap *soap, i
 		return (void*)soap_instantiate__tempuri__ConfirmCustomerUserMFA(soap, -1, type, arrayType, n);
 	case SOAP_TYPE_brightoffice_gsoap__tempuri__ConfirmCustomerUserMFAResponse:
 		return (void*)soap_instantiate__tempuri__ConfirmCustomerUserMFAResponse(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword:
+		return (void*)soap_instantiate__tempuri__CustomerUserSendResetPassword(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse:
+		return (void*)soap_instantiate__tempuri__CustomerUserSendResetPasswordResponse(soap, -1, type, arrayType, n);
 	case SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA:
 		return (void*)soap_instantiate___tempuri__ConfirmCustomerUserMFA(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword:
+		return (void*)soap_instantiate___tempuri__CustomerUserSendResetPassword(soap, -1, type, arrayType, n);
 	case SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA_:
 		return (void*)soap_instantiate___tempuri__ConfirmCustomerUserMFA_(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword_:
+		return (void*)soap_instantiate___tempuri__CustomerUserSendResetPassword_(soap, -1, type, arrayType, n);
 #ifndef WITH_NOGLOBAL
 	case SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Header:
 		return (void*)soap_instantiate_SOAP_ENV__Header(soap, -1, type, arrayType, n);
@@ -545,17 +584,41 @@ SOAP_FMAC3 int SOAP_FMAC4 brightoffice_gsoap_fdelete(struct soap *soap, struct s
 		else
 			SOAP_DELETE_ARRAY(soap, static_cast<_tempuri__ConfirmCustomerUserMFAResponse*>(p->ptr), _tempuri__ConfirmCustomerUserMFAResponse);
 		break;
+	case SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<_tempuri__CustomerUserSendResetPassword*>(p->ptr), _tempuri__CustomerUserSendResetPassword);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<_tempuri__CustomerUserSendResetPassword*>(p->ptr), _tempuri__CustomerUserSendResetPassword);
+		break;
+	case SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<_tempuri__CustomerUserSendResetPasswordResponse*>(p->ptr), _tempuri__CustomerUserSendResetPasswordResponse);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<_tempuri__CustomerUserSendResetPasswordResponse*>(p->ptr), _tempuri__CustomerUserSendResetPasswordResponse);
+		break;
 	case SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA:
 		if (p->size < 0)
 			SOAP_DELETE(soap, static_cast<struct __tempuri__ConfirmCustomerUserMFA*>(p->ptr), struct __tempuri__ConfirmCustomerUserMFA);
 		else
 			SOAP_DELETE_ARRAY(soap, static_cast<struct __tempuri__ConfirmCustomerUserMFA*>(p->ptr), struct __tempuri__ConfirmCustomerUserMFA);
 		break;
+	case SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<struct __tempuri__CustomerUserSendResetPassword*>(p->ptr), struct __tempuri__CustomerUserSendResetPassword);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<struct __tempuri__CustomerUserSendResetPassword*>(p->ptr), struct __tempuri__CustomerUserSendResetPassword);
+		break;
 	case SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA_:
 		if (p->size < 0)
 			SOAP_DELETE(soap, static_cast<struct __tempuri__ConfirmCustomerUserMFA_*>(p->ptr), struct __tempuri__ConfirmCustomerUserMFA_);
 		else
 			SOAP_DELETE_ARRAY(soap, static_cast<struct __tempuri__ConfirmCustomerUserMFA_*>(p->ptr), struct __tempuri__ConfirmCustomerUserMFA_);
+		break;
+	case SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword_:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<struct __tempuri__CustomerUserSendResetPassword_*>(p->ptr), struct __tempuri__CustomerUserSendResetPassword_);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<struct __tempuri__CustomerUserSendResetPassword_*>(p->ptr), struct __tempuri__CustomerUserSendResetPassword_);
 		break;
 #ifndef WITH_NOGLOBAL
 	case SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Header:
@@ -664,13 +727,29 @@ SOAP_FMAC3 void SOAP_FMAC4 brightoffice_gsoap_finsert(struct soap *soap, int t, 
 		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy _tempuri__ConfirmCustomerUserMFAResponse type=%d location=%p object=%p\n", t, p, q));
 		*(_tempuri__ConfirmCustomerUserMFAResponse*)p = *(_tempuri__ConfirmCustomerUserMFAResponse*)q;
 		break;
+	case SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy _tempuri__CustomerUserSendResetPassword type=%d location=%p object=%p\n", t, p, q));
+		*(_tempuri__CustomerUserSendResetPassword*)p = *(_tempuri__CustomerUserSendResetPassword*)q;
+		break;
+	case SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy _tempuri__CustomerUserSendResetPasswordResponse type=%d location=%p object=%p\n", t, p, q));
+		*(_tempuri__CustomerUserSendResetPasswordResponse*)p = *(_tempuri__CustomerUserSendResetPasswordResponse*)q;
+		break;
 	case SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA:
 		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy struct __tempuri__ConfirmCustomerUserMFA type=%d location=%p object=%p\n", t, p, q));
 		*(struct __tempuri__ConfirmCustomerUserMFA*)p = *(struct __tempuri__ConfirmCustomerUserMFA*)q;
 		break;
+	case SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy struct __tempuri__CustomerUserSendResetPassword type=%d location=%p object=%p\n", t, p, q));
+		*(struct __tempuri__CustomerUserSendResetPassword*)p = *(struct __tempuri__CustomerUserSendResetPassword*)q;
+		break;
 	case SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA_:
 		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy struct __tempuri__ConfirmCustomerUserMFA_ type=%d location=%p object=%p\n", t, p, q));
 		*(struct __tempuri__ConfirmCustomerUserMFA_*)p = *(struct __tempuri__ConfirmCustomerUserMFA_*)q;
+		break;
+	case SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword_:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy struct __tempuri__CustomerUserSendResetPassword_ type=%d location=%p object=%p\n", t, p, q));
+		*(struct __tempuri__CustomerUserSendResetPassword_*)p = *(struct __tempuri__CustomerUserSendResetPassword_*)q;
 		break;
 #ifndef WITH_NOGLOBAL
 	case SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Header:
@@ -1055,6 +1134,278 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_put_std__string(struct soap *soap, const std::str
 SOAP_FMAC3 std::string * SOAP_FMAC4 soap_get_std__string(struct soap *soap, std::string *p, const char *tag, const char *type)
 {
 	if ((p = soap_in_std__string(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void _tempuri__CustomerUserSendResetPasswordResponse::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->_tempuri__CustomerUserSendResetPasswordResponse::CustomerUserSendResetPasswordResult = NULL;
+}
+
+void _tempuri__CustomerUserSendResetPasswordResponse::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTotempuri__EnquiryResult(soap, &this->_tempuri__CustomerUserSendResetPasswordResponse::CustomerUserSendResetPasswordResult);
+#endif
+}
+
+int _tempuri__CustomerUserSendResetPasswordResponse::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out__tempuri__CustomerUserSendResetPasswordResponse(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out__tempuri__CustomerUserSendResetPasswordResponse(struct soap *soap, const char *tag, int id, const _tempuri__CustomerUserSendResetPasswordResponse *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse), type))
+		return soap->error;
+	if (a->CustomerUserSendResetPasswordResult)
+		soap_element_result(soap, "tempuri:CustomerUserSendResetPasswordResult");
+	if (soap_out_PointerTotempuri__EnquiryResult(soap, "tempuri:CustomerUserSendResetPasswordResult", -1, &a->_tempuri__CustomerUserSendResetPasswordResponse::CustomerUserSendResetPasswordResult, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *_tempuri__CustomerUserSendResetPasswordResponse::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in__tempuri__CustomerUserSendResetPasswordResponse(soap, tag, this, type);
+}
+
+SOAP_FMAC3 _tempuri__CustomerUserSendResetPasswordResponse * SOAP_FMAC4 soap_in__tempuri__CustomerUserSendResetPasswordResponse(struct soap *soap, const char *tag, _tempuri__CustomerUserSendResetPasswordResponse *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (_tempuri__CustomerUserSendResetPasswordResponse*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse, sizeof(_tempuri__CustomerUserSendResetPasswordResponse), soap->type, soap->arrayType, brightoffice_gsoap_instantiate, brightoffice_gsoap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (_tempuri__CustomerUserSendResetPasswordResponse *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_CustomerUserSendResetPasswordResult1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_CustomerUserSendResetPasswordResult1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTotempuri__EnquiryResult(soap, "tempuri:CustomerUserSendResetPasswordResult", &a->_tempuri__CustomerUserSendResetPasswordResponse::CustomerUserSendResetPasswordResult, "tempuri:EnquiryResult"))
+				{	soap_flag_CustomerUserSendResetPasswordResult1--;
+					continue;
+				}
+			}
+			soap_check_result(soap, "tempuri:CustomerUserSendResetPasswordResult");
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (_tempuri__CustomerUserSendResetPasswordResponse *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse, sizeof(_tempuri__CustomerUserSendResetPasswordResponse), 0, brightoffice_gsoap_finsert, brightoffice_gsoap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 _tempuri__CustomerUserSendResetPasswordResponse * SOAP_FMAC2 soap_instantiate__tempuri__CustomerUserSendResetPasswordResponse(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate__tempuri__CustomerUserSendResetPasswordResponse(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	_tempuri__CustomerUserSendResetPasswordResponse *p;
+	size_t k = sizeof(_tempuri__CustomerUserSendResetPasswordResponse);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse, n, brightoffice_gsoap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, _tempuri__CustomerUserSendResetPasswordResponse);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, _tempuri__CustomerUserSendResetPasswordResponse, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated _tempuri__CustomerUserSendResetPasswordResponse location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int _tempuri__CustomerUserSendResetPasswordResponse::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out__tempuri__CustomerUserSendResetPasswordResponse(soap, tag ? tag : "tempuri:CustomerUserSendResetPasswordResponse", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *_tempuri__CustomerUserSendResetPasswordResponse::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get__tempuri__CustomerUserSendResetPasswordResponse(soap, this, tag, type);
+}
+
+SOAP_FMAC3 _tempuri__CustomerUserSendResetPasswordResponse * SOAP_FMAC4 soap_get__tempuri__CustomerUserSendResetPasswordResponse(struct soap *soap, _tempuri__CustomerUserSendResetPasswordResponse *p, const char *tag, const char *type)
+{
+	if ((p = soap_in__tempuri__CustomerUserSendResetPasswordResponse(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void _tempuri__CustomerUserSendResetPassword::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->_tempuri__CustomerUserSendResetPassword::CustomerInfo = NULL;
+	this->_tempuri__CustomerUserSendResetPassword::UserInfo = NULL;
+}
+
+void _tempuri__CustomerUserSendResetPassword::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTotempuri__CustomerInfo(soap, &this->_tempuri__CustomerUserSendResetPassword::CustomerInfo);
+	soap_serialize_PointerTotempuri__UserInfo(soap, &this->_tempuri__CustomerUserSendResetPassword::UserInfo);
+#endif
+}
+
+int _tempuri__CustomerUserSendResetPassword::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out__tempuri__CustomerUserSendResetPassword(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out__tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *tag, int id, const _tempuri__CustomerUserSendResetPassword *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword), type))
+		return soap->error;
+	if (soap_out_PointerTotempuri__CustomerInfo(soap, "tempuri:CustomerInfo", -1, &a->_tempuri__CustomerUserSendResetPassword::CustomerInfo, ""))
+		return soap->error;
+	if (soap_out_PointerTotempuri__UserInfo(soap, "tempuri:UserInfo", -1, &a->_tempuri__CustomerUserSendResetPassword::UserInfo, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *_tempuri__CustomerUserSendResetPassword::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in__tempuri__CustomerUserSendResetPassword(soap, tag, this, type);
+}
+
+SOAP_FMAC3 _tempuri__CustomerUserSendResetPassword * SOAP_FMAC4 soap_in__tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *tag, _tempuri__CustomerUserSendResetPassword *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (_tempuri__CustomerUserSendResetPassword*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword, sizeof(_tempuri__CustomerUserSendResetPassword), soap->type, soap->arrayType, brightoffice_gsoap_instantiate, brightoffice_gsoap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (_tempuri__CustomerUserSendResetPassword *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_CustomerInfo1 = 1;
+	size_t soap_flag_UserInfo1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_CustomerInfo1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTotempuri__CustomerInfo(soap, "tempuri:CustomerInfo", &a->_tempuri__CustomerUserSendResetPassword::CustomerInfo, "tempuri:CustomerInfo"))
+				{	soap_flag_CustomerInfo1--;
+					continue;
+				}
+			}
+			if (soap_flag_UserInfo1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTotempuri__UserInfo(soap, "tempuri:UserInfo", &a->_tempuri__CustomerUserSendResetPassword::UserInfo, "tempuri:UserInfo"))
+				{	soap_flag_UserInfo1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (_tempuri__CustomerUserSendResetPassword *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword, sizeof(_tempuri__CustomerUserSendResetPassword), 0, brightoffice_gsoap_finsert, brightoffice_gsoap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 _tempuri__CustomerUserSendResetPassword * SOAP_FMAC2 soap_instantiate__tempuri__CustomerUserSendResetPassword(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate__tempuri__CustomerUserSendResetPassword(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	_tempuri__CustomerUserSendResetPassword *p;
+	size_t k = sizeof(_tempuri__CustomerUserSendResetPassword);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword, n, brightoffice_gsoap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, _tempuri__CustomerUserSendResetPassword);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, _tempuri__CustomerUserSendResetPassword, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated _tempuri__CustomerUserSendResetPassword location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int _tempuri__CustomerUserSendResetPassword::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out__tempuri__CustomerUserSendResetPassword(soap, tag ? tag : "tempuri:CustomerUserSendResetPassword", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *_tempuri__CustomerUserSendResetPassword::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get__tempuri__CustomerUserSendResetPassword(soap, this, tag, type);
+}
+
+SOAP_FMAC3 _tempuri__CustomerUserSendResetPassword * SOAP_FMAC4 soap_get__tempuri__CustomerUserSendResetPassword(struct soap *soap, _tempuri__CustomerUserSendResetPassword *p, const char *tag, const char *type)
+{
+	if ((p = soap_in__tempuri__CustomerUserSendResetPassword(soap, tag, p, type)))
 		if (soap_getindependent(soap))
 			return NULL;
 	return p;
@@ -2473,6 +2824,98 @@ SOAP_FMAC3 struct SOAP_ENV__Header * SOAP_FMAC4 soap_get_SOAP_ENV__Header(struct
 
 #endif
 
+SOAP_FMAC3 void SOAP_FMAC4 soap_default___tempuri__CustomerUserSendResetPassword_(struct soap *soap, struct __tempuri__CustomerUserSendResetPassword_ *a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+	a->tempuri__CustomerUserSendResetPassword = NULL;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize___tempuri__CustomerUserSendResetPassword_(struct soap *soap, const struct __tempuri__CustomerUserSendResetPassword_ *a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTo_tempuri__CustomerUserSendResetPassword(soap, &a->tempuri__CustomerUserSendResetPassword);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out___tempuri__CustomerUserSendResetPassword_(struct soap *soap, const char *tag, int id, const struct __tempuri__CustomerUserSendResetPassword_ *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_out_PointerTo_tempuri__CustomerUserSendResetPassword(soap, "tempuri:CustomerUserSendResetPassword", -1, &a->tempuri__CustomerUserSendResetPassword, ""))
+		return soap->error;
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 struct __tempuri__CustomerUserSendResetPassword_ * SOAP_FMAC4 soap_in___tempuri__CustomerUserSendResetPassword_(struct soap *soap, const char *tag, struct __tempuri__CustomerUserSendResetPassword_ *a, const char *type)
+{
+	size_t soap_flag_tempuri__CustomerUserSendResetPassword = 1;
+	short soap_flag;
+	(void)tag; (void)type; /* appease -Wall -Werror */
+	a = (struct __tempuri__CustomerUserSendResetPassword_*)soap_id_enter(soap, "", a, SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword_, sizeof(struct __tempuri__CustomerUserSendResetPassword_), NULL, NULL, NULL, NULL);
+	if (!a)
+		return NULL;
+	soap_default___tempuri__CustomerUserSendResetPassword_(soap, a);
+		for (soap_flag = 0;; soap_flag = 1)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_tempuri__CustomerUserSendResetPassword && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTo_tempuri__CustomerUserSendResetPassword(soap, "tempuri:CustomerUserSendResetPassword", &a->tempuri__CustomerUserSendResetPassword, ""))
+				{	soap_flag_tempuri__CustomerUserSendResetPassword--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH && soap_flag)
+			{	soap->error = SOAP_OK;
+				break;
+			}
+			if (soap_flag && soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+	return a;
+}
+
+SOAP_FMAC1 struct __tempuri__CustomerUserSendResetPassword_ * SOAP_FMAC2 soap_instantiate___tempuri__CustomerUserSendResetPassword_(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate___tempuri__CustomerUserSendResetPassword_(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	struct __tempuri__CustomerUserSendResetPassword_ *p;
+	size_t k = sizeof(struct __tempuri__CustomerUserSendResetPassword_);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword_, n, brightoffice_gsoap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, struct __tempuri__CustomerUserSendResetPassword_);
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, struct __tempuri__CustomerUserSendResetPassword_, n);
+		k *= n;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated struct __tempuri__CustomerUserSendResetPassword_ location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put___tempuri__CustomerUserSendResetPassword_(struct soap *soap, const struct __tempuri__CustomerUserSendResetPassword_ *a, const char *tag, const char *type)
+{
+	if (soap_out___tempuri__CustomerUserSendResetPassword_(soap, tag ? tag : "-tempuri:CustomerUserSendResetPassword", -2, a, type))
+		return soap->error;
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 struct __tempuri__CustomerUserSendResetPassword_ * SOAP_FMAC4 soap_get___tempuri__CustomerUserSendResetPassword_(struct soap *soap, struct __tempuri__CustomerUserSendResetPassword_ *p, const char *tag, const char *type)
+{
+	if ((p = soap_in___tempuri__CustomerUserSendResetPassword_(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
 SOAP_FMAC3 void SOAP_FMAC4 soap_default___tempuri__ConfirmCustomerUserMFA_(struct soap *soap, struct __tempuri__ConfirmCustomerUserMFA_ *a)
 {
 	(void)soap; (void)a; /* appease -Wall -Werror */
@@ -2560,6 +3003,98 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_put___tempuri__ConfirmCustomerUserMFA_(struct soa
 SOAP_FMAC3 struct __tempuri__ConfirmCustomerUserMFA_ * SOAP_FMAC4 soap_get___tempuri__ConfirmCustomerUserMFA_(struct soap *soap, struct __tempuri__ConfirmCustomerUserMFA_ *p, const char *tag, const char *type)
 {
 	if ((p = soap_in___tempuri__ConfirmCustomerUserMFA_(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_default___tempuri__CustomerUserSendResetPassword(struct soap *soap, struct __tempuri__CustomerUserSendResetPassword *a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+	a->tempuri__CustomerUserSendResetPassword = NULL;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize___tempuri__CustomerUserSendResetPassword(struct soap *soap, const struct __tempuri__CustomerUserSendResetPassword *a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTo_tempuri__CustomerUserSendResetPassword(soap, &a->tempuri__CustomerUserSendResetPassword);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out___tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *tag, int id, const struct __tempuri__CustomerUserSendResetPassword *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_out_PointerTo_tempuri__CustomerUserSendResetPassword(soap, "tempuri:CustomerUserSendResetPassword", -1, &a->tempuri__CustomerUserSendResetPassword, ""))
+		return soap->error;
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 struct __tempuri__CustomerUserSendResetPassword * SOAP_FMAC4 soap_in___tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *tag, struct __tempuri__CustomerUserSendResetPassword *a, const char *type)
+{
+	size_t soap_flag_tempuri__CustomerUserSendResetPassword = 1;
+	short soap_flag;
+	(void)tag; (void)type; /* appease -Wall -Werror */
+	a = (struct __tempuri__CustomerUserSendResetPassword*)soap_id_enter(soap, "", a, SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword, sizeof(struct __tempuri__CustomerUserSendResetPassword), NULL, NULL, NULL, NULL);
+	if (!a)
+		return NULL;
+	soap_default___tempuri__CustomerUserSendResetPassword(soap, a);
+		for (soap_flag = 0;; soap_flag = 1)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_tempuri__CustomerUserSendResetPassword && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTo_tempuri__CustomerUserSendResetPassword(soap, "tempuri:CustomerUserSendResetPassword", &a->tempuri__CustomerUserSendResetPassword, ""))
+				{	soap_flag_tempuri__CustomerUserSendResetPassword--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH && soap_flag)
+			{	soap->error = SOAP_OK;
+				break;
+			}
+			if (soap_flag && soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+	return a;
+}
+
+SOAP_FMAC1 struct __tempuri__CustomerUserSendResetPassword * SOAP_FMAC2 soap_instantiate___tempuri__CustomerUserSendResetPassword(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate___tempuri__CustomerUserSendResetPassword(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	struct __tempuri__CustomerUserSendResetPassword *p;
+	size_t k = sizeof(struct __tempuri__CustomerUserSendResetPassword);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword, n, brightoffice_gsoap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, struct __tempuri__CustomerUserSendResetPassword);
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, struct __tempuri__CustomerUserSendResetPassword, n);
+		k *= n;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated struct __tempuri__CustomerUserSendResetPassword location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put___tempuri__CustomerUserSendResetPassword(struct soap *soap, const struct __tempuri__CustomerUserSendResetPassword *a, const char *tag, const char *type)
+{
+	if (soap_out___tempuri__CustomerUserSendResetPassword(soap, tag ? tag : "-tempuri:CustomerUserSendResetPassword", -2, a, type))
+		return soap->error;
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 struct __tempuri__CustomerUserSendResetPassword * SOAP_FMAC4 soap_get___tempuri__CustomerUserSendResetPassword(struct soap *soap, struct __tempuri__CustomerUserSendResetPassword *p, const char *tag, const char *type)
+{
+	if ((p = soap_in___tempuri__CustomerUserSendResetPassword(soap, tag, p, type)))
 		if (soap_getindependent(soap))
 			return NULL;
 	return p;
@@ -2833,6 +3368,65 @@ SOAP_FMAC3 struct SOAP_ENV__Code ** SOAP_FMAC4 soap_get_PointerToSOAP_ENV__Code(
 }
 
 #endif
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTo_tempuri__CustomerUserSendResetPassword(struct soap *soap, _tempuri__CustomerUserSendResetPassword *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTo_tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *tag, int id, _tempuri__CustomerUserSendResetPassword *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword ? type : NULL);
+}
+
+SOAP_FMAC3 _tempuri__CustomerUserSendResetPassword ** SOAP_FMAC4 soap_in_PointerTo_tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *tag, _tempuri__CustomerUserSendResetPassword **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (_tempuri__CustomerUserSendResetPassword **)soap_malloc(soap, sizeof(_tempuri__CustomerUserSendResetPassword *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (_tempuri__CustomerUserSendResetPassword *)soap_instantiate__tempuri__CustomerUserSendResetPassword(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (_tempuri__CustomerUserSendResetPassword **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword, sizeof(_tempuri__CustomerUserSendResetPassword), 0, brightoffice_gsoap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTo_tempuri__CustomerUserSendResetPassword(struct soap *soap, _tempuri__CustomerUserSendResetPassword *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTo_tempuri__CustomerUserSendResetPassword(soap, tag ? tag : "tempuri:CustomerUserSendResetPassword", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 _tempuri__CustomerUserSendResetPassword ** SOAP_FMAC4 soap_get_PointerTo_tempuri__CustomerUserSendResetPassword(struct soap *soap, _tempuri__CustomerUserSendResetPassword **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTo_tempuri__CustomerUserSendResetPassword(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
 
 SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTo_tempuri__ConfirmCustomerUserMFA(struct soap *soap, _tempuri__ConfirmCustomerUserMFA *const*a)
 {

@@ -530,6 +530,190 @@ inline int soap_POST_recv_std__string(struct soap *soap, std::string *p)
 }
 #endif
 
+#ifndef SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse_DEFINED
+#define SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out__tempuri__CustomerUserSendResetPasswordResponse(struct soap*, const char*, int, const _tempuri__CustomerUserSendResetPasswordResponse *, const char*);
+SOAP_FMAC3 _tempuri__CustomerUserSendResetPasswordResponse * SOAP_FMAC4 soap_in__tempuri__CustomerUserSendResetPasswordResponse(struct soap*, const char*, _tempuri__CustomerUserSendResetPasswordResponse *, const char*);
+SOAP_FMAC1 _tempuri__CustomerUserSendResetPasswordResponse * SOAP_FMAC2 soap_instantiate__tempuri__CustomerUserSendResetPasswordResponse(struct soap*, int, const char*, const char*, size_t*);
+
+inline _tempuri__CustomerUserSendResetPasswordResponse * soap_new__tempuri__CustomerUserSendResetPasswordResponse(struct soap *soap, int n = -1)
+{
+	return brightoffice_gsoap::soap_instantiate__tempuri__CustomerUserSendResetPasswordResponse(soap, n, NULL, NULL, NULL);
+}
+
+inline _tempuri__CustomerUserSendResetPasswordResponse * soap_new_req__tempuri__CustomerUserSendResetPasswordResponse(
+	struct soap *soap)
+{
+	_tempuri__CustomerUserSendResetPasswordResponse *_p = brightoffice_gsoap::soap_new__tempuri__CustomerUserSendResetPasswordResponse(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline _tempuri__CustomerUserSendResetPasswordResponse * soap_new_set__tempuri__CustomerUserSendResetPasswordResponse(
+	struct soap *soap,
+	tempuri__EnquiryResult *CustomerUserSendResetPasswordResult)
+{
+	_tempuri__CustomerUserSendResetPasswordResponse *_p = brightoffice_gsoap::soap_new__tempuri__CustomerUserSendResetPasswordResponse(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->_tempuri__CustomerUserSendResetPasswordResponse::CustomerUserSendResetPasswordResult = CustomerUserSendResetPasswordResult;
+	}
+	return _p;
+}
+
+inline int soap_write__tempuri__CustomerUserSendResetPasswordResponse(struct soap *soap, _tempuri__CustomerUserSendResetPasswordResponse const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "tempuri:CustomerUserSendResetPasswordResponse", p->soap_type() == SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT__tempuri__CustomerUserSendResetPasswordResponse(struct soap *soap, const char *URL, _tempuri__CustomerUserSendResetPasswordResponse const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "tempuri:CustomerUserSendResetPasswordResponse", p->soap_type() == SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH__tempuri__CustomerUserSendResetPasswordResponse(struct soap *soap, const char *URL, _tempuri__CustomerUserSendResetPasswordResponse const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "tempuri:CustomerUserSendResetPasswordResponse", p->soap_type() == SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send__tempuri__CustomerUserSendResetPasswordResponse(struct soap *soap, const char *URL, _tempuri__CustomerUserSendResetPasswordResponse const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "tempuri:CustomerUserSendResetPasswordResponse", p->soap_type() == SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 _tempuri__CustomerUserSendResetPasswordResponse * SOAP_FMAC4 soap_get__tempuri__CustomerUserSendResetPasswordResponse(struct soap*, _tempuri__CustomerUserSendResetPasswordResponse *, const char*, const char*);
+
+inline int soap_read__tempuri__CustomerUserSendResetPasswordResponse(struct soap *soap, _tempuri__CustomerUserSendResetPasswordResponse *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || brightoffice_gsoap::soap_get__tempuri__CustomerUserSendResetPasswordResponse(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET__tempuri__CustomerUserSendResetPasswordResponse(struct soap *soap, const char *URL, _tempuri__CustomerUserSendResetPasswordResponse *p)
+{
+	if (soap_GET(soap, URL, NULL) || brightoffice_gsoap::soap_read__tempuri__CustomerUserSendResetPasswordResponse(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv__tempuri__CustomerUserSendResetPasswordResponse(struct soap *soap, _tempuri__CustomerUserSendResetPasswordResponse *p)
+{
+	if (brightoffice_gsoap::soap_read__tempuri__CustomerUserSendResetPasswordResponse(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword_DEFINED
+#define SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out__tempuri__CustomerUserSendResetPassword(struct soap*, const char*, int, const _tempuri__CustomerUserSendResetPassword *, const char*);
+SOAP_FMAC3 _tempuri__CustomerUserSendResetPassword * SOAP_FMAC4 soap_in__tempuri__CustomerUserSendResetPassword(struct soap*, const char*, _tempuri__CustomerUserSendResetPassword *, const char*);
+SOAP_FMAC1 _tempuri__CustomerUserSendResetPassword * SOAP_FMAC2 soap_instantiate__tempuri__CustomerUserSendResetPassword(struct soap*, int, const char*, const char*, size_t*);
+
+inline _tempuri__CustomerUserSendResetPassword * soap_new__tempuri__CustomerUserSendResetPassword(struct soap *soap, int n = -1)
+{
+	return brightoffice_gsoap::soap_instantiate__tempuri__CustomerUserSendResetPassword(soap, n, NULL, NULL, NULL);
+}
+
+inline _tempuri__CustomerUserSendResetPassword * soap_new_req__tempuri__CustomerUserSendResetPassword(
+	struct soap *soap)
+{
+	_tempuri__CustomerUserSendResetPassword *_p = brightoffice_gsoap::soap_new__tempuri__CustomerUserSendResetPassword(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline _tempuri__CustomerUserSendResetPassword * soap_new_set__tempuri__CustomerUserSendResetPassword(
+	struct soap *soap,
+	tempuri__CustomerInfo *CustomerInfo,
+	tempuri__UserInfo *UserInfo)
+{
+	_tempuri__CustomerUserSendResetPassword *_p = brightoffice_gsoap::soap_new__tempuri__CustomerUserSendResetPassword(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->_tempuri__CustomerUserSendResetPassword::CustomerInfo = CustomerInfo;
+		_p->_tempuri__CustomerUserSendResetPassword::UserInfo = UserInfo;
+	}
+	return _p;
+}
+
+inline int soap_write__tempuri__CustomerUserSendResetPassword(struct soap *soap, _tempuri__CustomerUserSendResetPassword const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "tempuri:CustomerUserSendResetPassword", p->soap_type() == SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT__tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *URL, _tempuri__CustomerUserSendResetPassword const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "tempuri:CustomerUserSendResetPassword", p->soap_type() == SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH__tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *URL, _tempuri__CustomerUserSendResetPassword const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "tempuri:CustomerUserSendResetPassword", p->soap_type() == SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send__tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *URL, _tempuri__CustomerUserSendResetPassword const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "tempuri:CustomerUserSendResetPassword", p->soap_type() == SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 _tempuri__CustomerUserSendResetPassword * SOAP_FMAC4 soap_get__tempuri__CustomerUserSendResetPassword(struct soap*, _tempuri__CustomerUserSendResetPassword *, const char*, const char*);
+
+inline int soap_read__tempuri__CustomerUserSendResetPassword(struct soap *soap, _tempuri__CustomerUserSendResetPassword *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || brightoffice_gsoap::soap_get__tempuri__CustomerUserSendResetPassword(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET__tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *URL, _tempuri__CustomerUserSendResetPassword *p)
+{
+	if (soap_GET(soap, URL, NULL) || brightoffice_gsoap::soap_read__tempuri__CustomerUserSendResetPassword(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv__tempuri__CustomerUserSendResetPassword(struct soap *soap, _tempuri__CustomerUserSendResetPassword *p)
+{
+	if (brightoffice_gsoap::soap_read__tempuri__CustomerUserSendResetPassword(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
 #ifndef SOAP_TYPE_brightoffice_gsoap__tempuri__ConfirmCustomerUserMFAResponse_DEFINED
 #define SOAP_TYPE_brightoffice_gsoap__tempuri__ConfirmCustomerUserMFAResponse_DEFINED
 SOAP_FMAC3 int SOAP_FMAC4 soap_out__tempuri__ConfirmCustomerUserMFAResponse(struct soap*, const char*, int, const _tempuri__ConfirmCustomerUserMFAResponse *, const char*);
@@ -1525,6 +1709,100 @@ inline int soap_POST_recv_SOAP_ENV__Header(struct soap *soap, struct SOAP_ENV__H
 
 #endif
 
+#ifndef SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword__DEFINED
+#define SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword__DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_default___tempuri__CustomerUserSendResetPassword_(struct soap*, struct __tempuri__CustomerUserSendResetPassword_ *);
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize___tempuri__CustomerUserSendResetPassword_(struct soap*, const struct __tempuri__CustomerUserSendResetPassword_ *);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out___tempuri__CustomerUserSendResetPassword_(struct soap*, const char*, int, const struct __tempuri__CustomerUserSendResetPassword_ *, const char*);
+SOAP_FMAC3 struct __tempuri__CustomerUserSendResetPassword_ * SOAP_FMAC4 soap_in___tempuri__CustomerUserSendResetPassword_(struct soap*, const char*, struct __tempuri__CustomerUserSendResetPassword_ *, const char*);
+SOAP_FMAC1 struct __tempuri__CustomerUserSendResetPassword_ * SOAP_FMAC2 soap_instantiate___tempuri__CustomerUserSendResetPassword_(struct soap*, int, const char*, const char*, size_t*);
+
+inline struct __tempuri__CustomerUserSendResetPassword_ * soap_new___tempuri__CustomerUserSendResetPassword_(struct soap *soap, int n = -1)
+{
+	return brightoffice_gsoap::soap_instantiate___tempuri__CustomerUserSendResetPassword_(soap, n, NULL, NULL, NULL);
+}
+
+inline struct __tempuri__CustomerUserSendResetPassword_ * soap_new_req___tempuri__CustomerUserSendResetPassword_(
+	struct soap *soap)
+{
+	struct __tempuri__CustomerUserSendResetPassword_ *_p = brightoffice_gsoap::soap_new___tempuri__CustomerUserSendResetPassword_(soap);
+	if (_p)
+	{	brightoffice_gsoap::soap_default___tempuri__CustomerUserSendResetPassword_(soap, _p);
+	}
+	return _p;
+}
+
+inline struct __tempuri__CustomerUserSendResetPassword_ * soap_new_set___tempuri__CustomerUserSendResetPassword_(
+	struct soap *soap,
+	_tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword)
+{
+	struct __tempuri__CustomerUserSendResetPassword_ *_p = brightoffice_gsoap::soap_new___tempuri__CustomerUserSendResetPassword_(soap);
+	if (_p)
+	{	brightoffice_gsoap::soap_default___tempuri__CustomerUserSendResetPassword_(soap, _p);
+		_p->tempuri__CustomerUserSendResetPassword = tempuri__CustomerUserSendResetPassword;
+	}
+	return _p;
+}
+SOAP_FMAC3 int SOAP_FMAC4 soap_put___tempuri__CustomerUserSendResetPassword_(struct soap*, const struct __tempuri__CustomerUserSendResetPassword_ *, const char*, const char*);
+
+inline int soap_write___tempuri__CustomerUserSendResetPassword_(struct soap *soap, struct __tempuri__CustomerUserSendResetPassword_ const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (brightoffice_gsoap::soap_serialize___tempuri__CustomerUserSendResetPassword_(soap, p), 0) || brightoffice_gsoap::soap_put___tempuri__CustomerUserSendResetPassword_(soap, p, "-tempuri:CustomerUserSendResetPassword", "") || soap_end_send(soap))
+			return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT___tempuri__CustomerUserSendResetPassword_(struct soap *soap, const char *URL, struct __tempuri__CustomerUserSendResetPassword_ const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (brightoffice_gsoap::soap_serialize___tempuri__CustomerUserSendResetPassword_(soap, p), 0) || brightoffice_gsoap::soap_put___tempuri__CustomerUserSendResetPassword_(soap, p, "-tempuri:CustomerUserSendResetPassword", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH___tempuri__CustomerUserSendResetPassword_(struct soap *soap, const char *URL, struct __tempuri__CustomerUserSendResetPassword_ const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (brightoffice_gsoap::soap_serialize___tempuri__CustomerUserSendResetPassword_(soap, p), 0) || brightoffice_gsoap::soap_put___tempuri__CustomerUserSendResetPassword_(soap, p, "-tempuri:CustomerUserSendResetPassword", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send___tempuri__CustomerUserSendResetPassword_(struct soap *soap, const char *URL, struct __tempuri__CustomerUserSendResetPassword_ const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (brightoffice_gsoap::soap_serialize___tempuri__CustomerUserSendResetPassword_(soap, p), 0) || brightoffice_gsoap::soap_put___tempuri__CustomerUserSendResetPassword_(soap, p, "-tempuri:CustomerUserSendResetPassword", "") || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 struct __tempuri__CustomerUserSendResetPassword_ * SOAP_FMAC4 soap_get___tempuri__CustomerUserSendResetPassword_(struct soap*, struct __tempuri__CustomerUserSendResetPassword_ *, const char*, const char*);
+
+inline int soap_read___tempuri__CustomerUserSendResetPassword_(struct soap *soap, struct __tempuri__CustomerUserSendResetPassword_ *p)
+{
+	if (p)
+	{	brightoffice_gsoap::soap_default___tempuri__CustomerUserSendResetPassword_(soap, p);
+		if (soap_begin_recv(soap) || brightoffice_gsoap::soap_get___tempuri__CustomerUserSendResetPassword_(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET___tempuri__CustomerUserSendResetPassword_(struct soap *soap, const char *URL, struct __tempuri__CustomerUserSendResetPassword_ *p)
+{
+	if (soap_GET(soap, URL, NULL) || brightoffice_gsoap::soap_read___tempuri__CustomerUserSendResetPassword_(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv___tempuri__CustomerUserSendResetPassword_(struct soap *soap, struct __tempuri__CustomerUserSendResetPassword_ *p)
+{
+	if (brightoffice_gsoap::soap_read___tempuri__CustomerUserSendResetPassword_(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
 #ifndef SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA__DEFINED
 #define SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA__DEFINED
 SOAP_FMAC3 void SOAP_FMAC4 soap_default___tempuri__ConfirmCustomerUserMFA_(struct soap*, struct __tempuri__ConfirmCustomerUserMFA_ *);
@@ -1614,6 +1892,100 @@ inline int soap_GET___tempuri__ConfirmCustomerUserMFA_(struct soap *soap, const 
 inline int soap_POST_recv___tempuri__ConfirmCustomerUserMFA_(struct soap *soap, struct __tempuri__ConfirmCustomerUserMFA_ *p)
 {
 	if (brightoffice_gsoap::soap_read___tempuri__ConfirmCustomerUserMFA_(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword_DEFINED
+#define SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_default___tempuri__CustomerUserSendResetPassword(struct soap*, struct __tempuri__CustomerUserSendResetPassword *);
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize___tempuri__CustomerUserSendResetPassword(struct soap*, const struct __tempuri__CustomerUserSendResetPassword *);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out___tempuri__CustomerUserSendResetPassword(struct soap*, const char*, int, const struct __tempuri__CustomerUserSendResetPassword *, const char*);
+SOAP_FMAC3 struct __tempuri__CustomerUserSendResetPassword * SOAP_FMAC4 soap_in___tempuri__CustomerUserSendResetPassword(struct soap*, const char*, struct __tempuri__CustomerUserSendResetPassword *, const char*);
+SOAP_FMAC1 struct __tempuri__CustomerUserSendResetPassword * SOAP_FMAC2 soap_instantiate___tempuri__CustomerUserSendResetPassword(struct soap*, int, const char*, const char*, size_t*);
+
+inline struct __tempuri__CustomerUserSendResetPassword * soap_new___tempuri__CustomerUserSendResetPassword(struct soap *soap, int n = -1)
+{
+	return brightoffice_gsoap::soap_instantiate___tempuri__CustomerUserSendResetPassword(soap, n, NULL, NULL, NULL);
+}
+
+inline struct __tempuri__CustomerUserSendResetPassword * soap_new_req___tempuri__CustomerUserSendResetPassword(
+	struct soap *soap)
+{
+	struct __tempuri__CustomerUserSendResetPassword *_p = brightoffice_gsoap::soap_new___tempuri__CustomerUserSendResetPassword(soap);
+	if (_p)
+	{	brightoffice_gsoap::soap_default___tempuri__CustomerUserSendResetPassword(soap, _p);
+	}
+	return _p;
+}
+
+inline struct __tempuri__CustomerUserSendResetPassword * soap_new_set___tempuri__CustomerUserSendResetPassword(
+	struct soap *soap,
+	_tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword)
+{
+	struct __tempuri__CustomerUserSendResetPassword *_p = brightoffice_gsoap::soap_new___tempuri__CustomerUserSendResetPassword(soap);
+	if (_p)
+	{	brightoffice_gsoap::soap_default___tempuri__CustomerUserSendResetPassword(soap, _p);
+		_p->tempuri__CustomerUserSendResetPassword = tempuri__CustomerUserSendResetPassword;
+	}
+	return _p;
+}
+SOAP_FMAC3 int SOAP_FMAC4 soap_put___tempuri__CustomerUserSendResetPassword(struct soap*, const struct __tempuri__CustomerUserSendResetPassword *, const char*, const char*);
+
+inline int soap_write___tempuri__CustomerUserSendResetPassword(struct soap *soap, struct __tempuri__CustomerUserSendResetPassword const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (brightoffice_gsoap::soap_serialize___tempuri__CustomerUserSendResetPassword(soap, p), 0) || brightoffice_gsoap::soap_put___tempuri__CustomerUserSendResetPassword(soap, p, "-tempuri:CustomerUserSendResetPassword", "") || soap_end_send(soap))
+			return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT___tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *URL, struct __tempuri__CustomerUserSendResetPassword const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (brightoffice_gsoap::soap_serialize___tempuri__CustomerUserSendResetPassword(soap, p), 0) || brightoffice_gsoap::soap_put___tempuri__CustomerUserSendResetPassword(soap, p, "-tempuri:CustomerUserSendResetPassword", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH___tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *URL, struct __tempuri__CustomerUserSendResetPassword const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (brightoffice_gsoap::soap_serialize___tempuri__CustomerUserSendResetPassword(soap, p), 0) || brightoffice_gsoap::soap_put___tempuri__CustomerUserSendResetPassword(soap, p, "-tempuri:CustomerUserSendResetPassword", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send___tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *URL, struct __tempuri__CustomerUserSendResetPassword const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (brightoffice_gsoap::soap_serialize___tempuri__CustomerUserSendResetPassword(soap, p), 0) || brightoffice_gsoap::soap_put___tempuri__CustomerUserSendResetPassword(soap, p, "-tempuri:CustomerUserSendResetPassword", "") || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 struct __tempuri__CustomerUserSendResetPassword * SOAP_FMAC4 soap_get___tempuri__CustomerUserSendResetPassword(struct soap*, struct __tempuri__CustomerUserSendResetPassword *, const char*, const char*);
+
+inline int soap_read___tempuri__CustomerUserSendResetPassword(struct soap *soap, struct __tempuri__CustomerUserSendResetPassword *p)
+{
+	if (p)
+	{	brightoffice_gsoap::soap_default___tempuri__CustomerUserSendResetPassword(soap, p);
+		if (soap_begin_recv(soap) || brightoffice_gsoap::soap_get___tempuri__CustomerUserSendResetPassword(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET___tempuri__CustomerUserSendResetPassword(struct soap *soap, const char *URL, struct __tempuri__CustomerUserSendResetPassword *p)
+{
+	if (soap_GET(soap, URL, NULL) || brightoffice_gsoap::soap_read___tempuri__CustomerUserSendResetPassword(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv___tempuri__CustomerUserSendResetPassword(struct soap *soap, struct __tempuri__CustomerUserSendResetPassword *p)
+{
+	if (brightoffice_gsoap::soap_read___tempuri__CustomerUserSendResetPassword(soap, p))
 		return soap_closesock(soap);
 	return soap_closesock(soap);
 }
@@ -1750,6 +2122,15 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerToSOAP_ENV__Code(struct soap*, struct 
 SOAP_FMAC3 struct SOAP_ENV__Code ** SOAP_FMAC4 soap_get_PointerToSOAP_ENV__Code(struct soap*, struct SOAP_ENV__Code **, const char*, const char*);
 #endif
 
+#endif
+
+#ifndef SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__CustomerUserSendResetPassword_DEFINED
+#define SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__CustomerUserSendResetPassword_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTo_tempuri__CustomerUserSendResetPassword(struct soap*, _tempuri__CustomerUserSendResetPassword *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTo_tempuri__CustomerUserSendResetPassword(struct soap*, const char *, int, _tempuri__CustomerUserSendResetPassword *const*, const char *);
+SOAP_FMAC3 _tempuri__CustomerUserSendResetPassword ** SOAP_FMAC4 soap_in_PointerTo_tempuri__CustomerUserSendResetPassword(struct soap*, const char*, _tempuri__CustomerUserSendResetPassword **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTo_tempuri__CustomerUserSendResetPassword(struct soap*, _tempuri__CustomerUserSendResetPassword *const*, const char*, const char*);
+SOAP_FMAC3 _tempuri__CustomerUserSendResetPassword ** SOAP_FMAC4 soap_get_PointerTo_tempuri__CustomerUserSendResetPassword(struct soap*, _tempuri__CustomerUserSendResetPassword **, const char*, const char*);
 #endif
 
 #ifndef SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__ConfirmCustomerUserMFA_DEFINED

@@ -46,8 +46,12 @@ class tempuri__UserInfo;	/* brightoffice_api.h:125 */
 class tempuri__EnquiryResult;	/* brightoffice_api.h:127 */
 class _tempuri__ConfirmCustomerUserMFA;	/* brightoffice_api.h:129 */
 class _tempuri__ConfirmCustomerUserMFAResponse;	/* brightoffice_api.h:131 */
-struct __tempuri__ConfirmCustomerUserMFA;	/* brightoffice_api.h:373 */
-struct __tempuri__ConfirmCustomerUserMFA_;	/* brightoffice_api.h:406 */
+class _tempuri__CustomerUserSendResetPassword;	/* brightoffice_api.h:133 */
+class _tempuri__CustomerUserSendResetPasswordResponse;	/* brightoffice_api.h:135 */
+struct __tempuri__ConfirmCustomerUserMFA;	/* brightoffice_api.h:405 */
+struct __tempuri__CustomerUserSendResetPassword;	/* brightoffice_api.h:438 */
+struct __tempuri__ConfirmCustomerUserMFA_;	/* brightoffice_api.h:471 */
+struct __tempuri__CustomerUserSendResetPassword_;	/* brightoffice_api.h:504 */
 
 /* brightoffice_api.h:123 */
 #ifndef SOAP_TYPE_brightoffice_gsoap_tempuri__CustomerInfo
@@ -254,9 +258,85 @@ class SOAP_CMAC _tempuri__ConfirmCustomerUserMFAResponse {
 };
 #endif
 
-/* brightoffice_api.h:373 */
+/* brightoffice_api.h:133 */
+#ifndef SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword
+#define SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword (-13)
+/* complex XML schema type 'tempuri:CustomerUserSendResetPassword': */
+class SOAP_CMAC _tempuri__CustomerUserSendResetPassword {
+      public:
+        /// Optional element 'tempuri:CustomerInfo' of XML schema type 'tempuri:CustomerInfo'
+        tempuri__CustomerInfo *CustomerInfo;
+        /// Optional element 'tempuri:UserInfo' of XML schema type 'tempuri:UserInfo'
+        tempuri__UserInfo *UserInfo;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword
+        virtual long soap_type(void) const { return SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type _tempuri__CustomerUserSendResetPassword, default initialized and not managed by a soap context
+        virtual _tempuri__CustomerUserSendResetPassword *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(_tempuri__CustomerUserSendResetPassword); }
+      public:
+        /// Constructor with default initializations
+        _tempuri__CustomerUserSendResetPassword() : CustomerInfo(), UserInfo(), soap() { }
+        /// Destructor
+        virtual ~_tempuri__CustomerUserSendResetPassword() { }
+        /// Friend allocator used by soap_new__tempuri__CustomerUserSendResetPassword(struct soap*, int)
+        friend SOAP_FMAC1 _tempuri__CustomerUserSendResetPassword * SOAP_FMAC2 soap_instantiate__tempuri__CustomerUserSendResetPassword(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* brightoffice_api.h:135 */
+#ifndef SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse
+#define SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse (-14)
+/* complex XML schema type 'tempuri:CustomerUserSendResetPasswordResponse': */
+class SOAP_CMAC _tempuri__CustomerUserSendResetPasswordResponse {
+      public:
+        /// Optional element 'tempuri:CustomerUserSendResetPasswordResult' of XML schema type 'tempuri:EnquiryResult'
+        tempuri__EnquiryResult *CustomerUserSendResetPasswordResult;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse
+        virtual long soap_type(void) const { return SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type _tempuri__CustomerUserSendResetPasswordResponse, default initialized and not managed by a soap context
+        virtual _tempuri__CustomerUserSendResetPasswordResponse *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(_tempuri__CustomerUserSendResetPasswordResponse); }
+      public:
+        /// Constructor with default initializations
+        _tempuri__CustomerUserSendResetPasswordResponse() : CustomerUserSendResetPasswordResult(), soap() { }
+        /// Destructor
+        virtual ~_tempuri__CustomerUserSendResetPasswordResponse() { }
+        /// Friend allocator used by soap_new__tempuri__CustomerUserSendResetPasswordResponse(struct soap*, int)
+        friend SOAP_FMAC1 _tempuri__CustomerUserSendResetPasswordResponse * SOAP_FMAC2 soap_instantiate__tempuri__CustomerUserSendResetPasswordResponse(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* brightoffice_api.h:405 */
 #ifndef SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA
-#define SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA (-25)
+#define SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA (-27)
 /* Wrapper: */
 struct SOAP_CMAC __tempuri__ConfirmCustomerUserMFA {
       public:
@@ -272,9 +352,27 @@ struct SOAP_CMAC __tempuri__ConfirmCustomerUserMFA {
 };
 #endif
 
-/* brightoffice_api.h:406 */
+/* brightoffice_api.h:438 */
+#ifndef SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword
+#define SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword (-31)
+/* Wrapper: */
+struct SOAP_CMAC __tempuri__CustomerUserSendResetPassword {
+      public:
+        /** Optional element 'tempuri:CustomerUserSendResetPassword' of XML schema type 'tempuri:CustomerUserSendResetPassword' */
+        _tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword;
+      public:
+        /** Return unique type id SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword */
+        long soap_type() const { return SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword; }
+        /** Constructor with member initializations */
+        __tempuri__CustomerUserSendResetPassword() : tempuri__CustomerUserSendResetPassword() { }
+        /** Friend allocator */
+        friend SOAP_FMAC1 __tempuri__CustomerUserSendResetPassword * SOAP_FMAC2 soap_instantiate___tempuri__CustomerUserSendResetPassword(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* brightoffice_api.h:471 */
 #ifndef SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA_
-#define SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA_ (-27)
+#define SOAP_TYPE_brightoffice_gsoap___tempuri__ConfirmCustomerUserMFA_ (-33)
 /* Wrapper: */
 struct SOAP_CMAC __tempuri__ConfirmCustomerUserMFA_ {
       public:
@@ -290,7 +388,25 @@ struct SOAP_CMAC __tempuri__ConfirmCustomerUserMFA_ {
 };
 #endif
 
-/* brightoffice_api.h:448 */
+/* brightoffice_api.h:504 */
+#ifndef SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword_
+#define SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword_ (-35)
+/* Wrapper: */
+struct SOAP_CMAC __tempuri__CustomerUserSendResetPassword_ {
+      public:
+        /** Optional element 'tempuri:CustomerUserSendResetPassword' of XML schema type 'tempuri:CustomerUserSendResetPassword' */
+        _tempuri__CustomerUserSendResetPassword *tempuri__CustomerUserSendResetPassword;
+      public:
+        /** Return unique type id SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword_ */
+        long soap_type() const { return SOAP_TYPE_brightoffice_gsoap___tempuri__CustomerUserSendResetPassword_; }
+        /** Constructor with member initializations */
+        __tempuri__CustomerUserSendResetPassword_() : tempuri__CustomerUserSendResetPassword() { }
+        /** Friend allocator */
+        friend SOAP_FMAC1 __tempuri__CustomerUserSendResetPassword_ * SOAP_FMAC2 soap_instantiate___tempuri__CustomerUserSendResetPassword_(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* brightoffice_api.h:550 */
 #ifndef WITH_NOGLOBAL
 #ifndef SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Header
 #define SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Header (-2082639872)
@@ -307,7 +423,7 @@ struct SOAP_CMAC SOAP_ENV__Header {
 #endif
 #endif
 
-/* brightoffice_api.h:448 */
+/* brightoffice_api.h:550 */
 #ifndef WITH_NOGLOBAL
 #ifndef SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Code
 #define SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Code (-2082639873)
@@ -330,7 +446,7 @@ struct SOAP_CMAC SOAP_ENV__Code {
 #endif
 #endif
 
-/* brightoffice_api.h:448 */
+/* brightoffice_api.h:550 */
 #ifndef WITH_NOGLOBAL
 #ifndef SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Detail
 #define SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Detail (-2082639875)
@@ -353,7 +469,7 @@ struct SOAP_CMAC SOAP_ENV__Detail {
 #endif
 #endif
 
-/* brightoffice_api.h:448 */
+/* brightoffice_api.h:550 */
 #ifndef WITH_NOGLOBAL
 #ifndef SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Reason
 #define SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Reason (-2082639878)
@@ -373,7 +489,7 @@ struct SOAP_CMAC SOAP_ENV__Reason {
 #endif
 #endif
 
-/* brightoffice_api.h:448 */
+/* brightoffice_api.h:550 */
 #ifndef WITH_NOGLOBAL
 #ifndef SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Fault
 #define SOAP_TYPE_brightoffice_gsoap_SOAP_ENV__Fault (-2082639879)
@@ -430,16 +546,16 @@ typedef char *_XML;
 typedef char *_QName;
 #endif
 
-/* brightoffice_api.h:150 */
+/* brightoffice_api.h:154 */
 #ifndef SOAP_TYPE_brightoffice_gsoap_tempuri__SuccessCode
-#define SOAP_TYPE_brightoffice_gsoap_tempuri__SuccessCode (-14)
+#define SOAP_TYPE_brightoffice_gsoap_tempuri__SuccessCode (-16)
 
 typedef std::string tempuri__SuccessCode;
 #endif
 
-/* brightoffice_api.h:162 */
+/* brightoffice_api.h:166 */
 #ifndef SOAP_TYPE_brightoffice_gsoap_mstypes__guid
-#define SOAP_TYPE_brightoffice_gsoap_mstypes__guid (-15)
+#define SOAP_TYPE_brightoffice_gsoap_mstypes__guid (-17)
 
 typedef std::string mstypes__guid;
 #endif
@@ -465,25 +581,37 @@ typedef std::string mstypes__guid;
 
 /* bool has binding name 'bool' for type 'xsd:boolean' */
 #ifndef SOAP_TYPE_brightoffice_gsoap_bool
-#define SOAP_TYPE_brightoffice_gsoap_bool (-18)
+#define SOAP_TYPE_brightoffice_gsoap_bool (-20)
 
 #endif
 
 /* mstypes__guid has binding name 'mstypes__guid' for type 'mstypes:guid' */
 #ifndef SOAP_TYPE_brightoffice_gsoap_mstypes__guid
-#define SOAP_TYPE_brightoffice_gsoap_mstypes__guid (-15)
+#define SOAP_TYPE_brightoffice_gsoap_mstypes__guid (-17)
 
 #endif
 
 /* tempuri__SuccessCode has binding name 'tempuri__SuccessCode' for type 'tempuri:SuccessCode' */
 #ifndef SOAP_TYPE_brightoffice_gsoap_tempuri__SuccessCode
-#define SOAP_TYPE_brightoffice_gsoap_tempuri__SuccessCode (-14)
+#define SOAP_TYPE_brightoffice_gsoap_tempuri__SuccessCode (-16)
 
 #endif
 
 /* std::string has binding name 'std__string' for type 'xsd:string' */
 #ifndef SOAP_TYPE_brightoffice_gsoap_std__string
-#define SOAP_TYPE_brightoffice_gsoap_std__string (-13)
+#define SOAP_TYPE_brightoffice_gsoap_std__string (-15)
+
+#endif
+
+/* _tempuri__CustomerUserSendResetPasswordResponse has binding name '_tempuri__CustomerUserSendResetPasswordResponse' for type '' */
+#ifndef SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse
+#define SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPasswordResponse (-14)
+
+#endif
+
+/* _tempuri__CustomerUserSendResetPassword has binding name '_tempuri__CustomerUserSendResetPassword' for type '' */
+#ifndef SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword
+#define SOAP_TYPE_brightoffice_gsoap__tempuri__CustomerUserSendResetPassword (-13)
 
 #endif
 
@@ -565,33 +693,39 @@ typedef std::string mstypes__guid;
 
 #endif
 
+/* _tempuri__CustomerUserSendResetPassword * has binding name 'PointerTo_tempuri__CustomerUserSendResetPassword' for type '' */
+#ifndef SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__CustomerUserSendResetPassword
+#define SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__CustomerUserSendResetPassword (-28)
+
+#endif
+
 /* _tempuri__ConfirmCustomerUserMFA * has binding name 'PointerTo_tempuri__ConfirmCustomerUserMFA' for type '' */
 #ifndef SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__ConfirmCustomerUserMFA
-#define SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__ConfirmCustomerUserMFA (-22)
+#define SOAP_TYPE_brightoffice_gsoap_PointerTo_tempuri__ConfirmCustomerUserMFA (-24)
 
 #endif
 
 /* tempuri__EnquiryResult * has binding name 'PointerTotempuri__EnquiryResult' for type 'tempuri:EnquiryResult' */
 #ifndef SOAP_TYPE_brightoffice_gsoap_PointerTotempuri__EnquiryResult
-#define SOAP_TYPE_brightoffice_gsoap_PointerTotempuri__EnquiryResult (-21)
+#define SOAP_TYPE_brightoffice_gsoap_PointerTotempuri__EnquiryResult (-23)
 
 #endif
 
 /* tempuri__UserInfo * has binding name 'PointerTotempuri__UserInfo' for type 'tempuri:UserInfo' */
 #ifndef SOAP_TYPE_brightoffice_gsoap_PointerTotempuri__UserInfo
-#define SOAP_TYPE_brightoffice_gsoap_PointerTotempuri__UserInfo (-20)
+#define SOAP_TYPE_brightoffice_gsoap_PointerTotempuri__UserInfo (-22)
 
 #endif
 
 /* tempuri__CustomerInfo * has binding name 'PointerTotempuri__CustomerInfo' for type 'tempuri:CustomerInfo' */
 #ifndef SOAP_TYPE_brightoffice_gsoap_PointerTotempuri__CustomerInfo
-#define SOAP_TYPE_brightoffice_gsoap_PointerTotempuri__CustomerInfo (-19)
+#define SOAP_TYPE_brightoffice_gsoap_PointerTotempuri__CustomerInfo (-21)
 
 #endif
 
 /* std::string * has binding name 'PointerTostd__string' for type 'xsd:string' */
 #ifndef SOAP_TYPE_brightoffice_gsoap_PointerTostd__string
-#define SOAP_TYPE_brightoffice_gsoap_PointerTostd__string (-16)
+#define SOAP_TYPE_brightoffice_gsoap_PointerTostd__string (-18)
 
 #endif
 
