@@ -31,6 +31,7 @@
 #include "brightoffice/version.h"
 #include "brightoffice_gsoapBrightOfficeAPISoapProxy.h"
 #include "internal/adapter.h"
+#include "internal/endpoint.h"
 #include "internal/text.h"
 #include "internal/xml_guard.h"
 
@@ -804,27 +805,17 @@ Status MapGsoapError(struct soap* soap, const CallTrace& trace, const Redactor& 
 }  // namespace internal
 
 StatusOr<std::shared_ptr<Connection>> MakeConnection(Options options, ApiCredentials credentials) {
-  const std::string& e = options.endpoint;
-  const bool http = e.rfind("http://", 0) == 0, https = e.rfind("https://", 0) == 0;
-  const std::size_t host_at = https ? 8 : 7;
-  if ((!http && !https) || e.size() <= host_at || e[host_at] == '/' || e[host_at] == ':') {
-    return Status(ErrorKind::kInvalidArgument, "endpoint must be an http:// or https:// URL with a host");
-  }
-  for (char ch : e) {
-    if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f) {
-      return Status(ErrorKind::kInvalidArgument, "endpoint contains a space or control character");
-    }
-  }
+  // Parsed once, strictly; gSOAP is given only the canonical form, which it reads as the same
+  // host, port and path (see internal/endpoint.h).
+  auto endpoint = internal::ParseEndpoint(options.endpoint);
+  if (!endpoint.ok()) return endpoint.status();
+  options.endpoint = endpoint->ToString();
   if (options.deadline.count() <= 0 || options.connect_timeout.count() <= 0 ||
       options.io_timeout.count() <= 0) {
     return Status(ErrorKind::kInvalidArgument, "timeouts and the deadline must be positive");
   }
   if (!options.proxy_host.empty()) {
-    for (char ch : options.proxy_host) {
-      if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f || ch == '/' || ch == '@') {
-        return Status(ErrorKind::kInvalidArgument, "proxy_host must be a bare host name or address");
-      }
-    }
+    if (Status s = internal::ValidateProxyHost(options.proxy_host); !s.ok()) return s;
     if (options.proxy_port <= 0 || options.proxy_port > 65535) {
       return Status(ErrorKind::kInvalidArgument, "proxy_port must be between 1 and 65535");
     }
