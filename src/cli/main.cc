@@ -6,20 +6,19 @@
 // (detected before anything is sent). Secrets come only from the environment (and the MFA
 // code optionally from --mfa-code) and are never printed.
 
-#include <arpa/inet.h>
-
-#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "brightoffice/client.h"
+#include "brightoffice/proxy.h"
 #include "brightoffice/testing/mock_server.h"
 
 namespace {
@@ -51,6 +50,32 @@ int Usage(const std::string& message, bool as_json) {
   }
   std::cerr << "brightoffice-mfa: " << message << "\n";
   return kExitUsage;
+}
+
+// What CLI11 found wrong with the command line. Of the arguments it did not expect, only those
+// that look like options are named: the value after a misspelt option may be a code or password.
+std::string ParseErrorMessage(const CLI::App& app, const CLI::ParseError& e) {
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr) {
+    return std::string(e.what()) + " (run with --help for the options)";
+  }
+  std::vector<std::string> extras = app.remaining();
+  for (const CLI::App* sub : app.get_subcommands()) {
+    const std::vector<std::string> more = sub->remaining();
+    extras.insert(extras.end(), more.begin(), more.end());
+  }
+  std::string named;
+  std::size_t others = 0;
+  for (const std::string& arg : extras) {
+    if (arg.size() > 1 && arg[0] == '-') {
+      named += (named.empty() ? "" : ", ") + arg.substr(0, arg.find('='));
+    } else {
+      ++others;
+    }
+  }
+  std::string message = "unexpected argument(s)";
+  if (!named.empty()) message += ": " + named;
+  if (others > 0) message += (named.empty() ? ": " : " and ") + std::to_string(others) + " other value(s), not shown";
+  return message + " (run with --help for the options)";
 }
 
 int Report(const brightoffice::StatusOr<brightoffice::ServiceResult>& result, bool as_json) {
@@ -88,105 +113,6 @@ int Report(const brightoffice::StatusOr<brightoffice::ServiceResult>& result, bo
   return r.succeeded() ? kExitSuccess : kExitNotSuccess;
 }
 
-std::string Lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
-// The host of an http(s) URL: between "://" and the next '/', without user info and port.
-std::string UrlHost(const std::string& url) {
-  std::size_t start = url.find("://");
-  start = start == std::string::npos ? 0 : start + 3;
-  std::string authority = url.substr(start, url.find_first_of("/?#", start) - start);
-  if (auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
-  if (!authority.empty() && authority[0] == '[') return Lower(authority.substr(1, authority.find(']') - 1));
-  return Lower(authority.substr(0, authority.find(':')));
-}
-
-std::string PercentDecode(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-// NO_PROXY: comma-separated host names, domain suffixes ("example.com" and ".example.com"
-// both match sub.example.com) or "*" for every host. An IP address matches only itself.
-bool NoProxyFor(const std::string& host) {
-  unsigned char address[16];
-  const bool ip = inet_pton(AF_INET, host.c_str(), address) == 1 || inet_pton(AF_INET6, host.c_str(), address) == 1;
-  const char* list = std::getenv("no_proxy");
-  if (list == nullptr || *list == '\0') list = std::getenv("NO_PROXY");
-  if (list == nullptr) return false;
-  std::string entries = list;
-  std::size_t pos = 0;
-  while (pos <= entries.size()) {
-    std::size_t comma = entries.find(',', pos);
-    if (comma == std::string::npos) comma = entries.size();
-    std::string e = entries.substr(pos, comma - pos);
-    pos = comma + 1;
-    e.erase(0, e.find_first_not_of(" \t"));
-    e.erase(e.find_last_not_of(" \t") + 1);
-    e = Lower(e);
-    if (e.empty()) continue;
-    if (e == "*") return true;
-    if (e.rfind("*.", 0) == 0) e.erase(0, 1);
-    if (e[0] == '.') e.erase(0, 1);
-    if (host == e || (!ip && host.size() > e.size() && host.compare(host.size() - e.size(), e.size(), e) == 0 &&
-                      host[host.size() - e.size() - 1] == '.')) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Sets options.proxy_* from a proxy URL "[http://][user[:password]@]host[:port][/]" (port 80
-// when absent). Returns an error message, or "" when it is fine.
-std::string ApplyProxy(const std::string& url, bool credentials_allowed, brightoffice::Options& options) {
-  std::string rest = url;
-  if (auto scheme = rest.find("://"); scheme != std::string::npos) {
-    if (Lower(rest.substr(0, scheme)) != "http") return "only http:// proxies are supported";
-    rest.erase(0, scheme + 3);
-  }
-  rest = rest.substr(0, rest.find('/'));
-  if (auto at = rest.rfind('@'); at != std::string::npos) {
-    if (!credentials_allowed) {
-      return "--proxy must not carry credentials (the command line is visible to other users); "
-             "put them in HTTPS_PROXY / HTTP_PROXY instead";
-    }
-    const std::string userinfo = rest.substr(0, at);
-    rest.erase(0, at + 1);
-    const auto colon = userinfo.find(':');
-    options.proxy_username = PercentDecode(userinfo.substr(0, colon));
-    if (colon != std::string::npos) options.proxy_password = brightoffice::Secret(PercentDecode(userinfo.substr(colon + 1)));
-  }
-  std::string host = rest, port = "80";
-  if (!rest.empty() && rest[0] == '[') {
-    const auto close = rest.find(']');
-    if (close == std::string::npos) return "the proxy address is not a valid URL";
-    host = rest.substr(1, close - 1);
-    if (rest.size() > close + 1 && rest[close + 1] == ':') port = rest.substr(close + 2);
-  } else if (auto colon = rest.rfind(':'); colon != std::string::npos) {
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
-  }
-  if (host.empty()) return "the proxy address has no host";
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) < 1 || std::stoi(port) > 65535) {
-    return "the proxy port must be a number from 1 to 65535";
-  }
-  options.proxy_host = host;
-  options.proxy_port = std::stoi(port);
-  return "";
-}
-
 struct ConfirmArgs {
   std::string endpoint;
   std::string email;
@@ -208,7 +134,7 @@ int RunConfirm(const ConfirmArgs& a) {
   if (options.endpoint.empty()) return Usage("--endpoint is required (or set BRIGHTOFFICE_ENDPOINT)", a.json);
   options.soap_version = a.soap == "1.2" ? brightoffice::SoapVersion::kSoap12 : brightoffice::SoapVersion::kSoap11;
   if (!(a.timeout_seconds > 0) || !std::isfinite(a.timeout_seconds) || a.timeout_seconds > 86400) {
-    return Usage("--timeout must be a number of seconds above 0", a.json);
+    return Usage("--timeout must be a number of seconds above 0 and at most 86400 (24 hours)", a.json);
   }
   options.deadline = std::chrono::milliseconds(static_cast<long long>(std::ceil(a.timeout_seconds * 1000)));
   options.io_timeout = options.deadline;
@@ -230,23 +156,11 @@ int RunConfirm(const ConfirmArgs& a) {
   }
 
   // --proxy wins (an empty one means none); otherwise HTTPS_PROXY / HTTP_PROXY by the
-  // endpoint's scheme, unless NO_PROXY names its host.
-  if (a.proxy) {
-    if (!a.proxy->empty()) {
-      if (std::string e = ApplyProxy(*a.proxy, false, options); !e.empty()) return Usage("--proxy: " + e, a.json);
-    }
-  } else {
-    const bool https = Lower(options.endpoint).rfind("https://", 0) == 0;
-    const char* names[2] = {https ? "https_proxy" : "http_proxy", https ? "HTTPS_PROXY" : "HTTP_PROXY"};
-    for (const char* name : names) {
-      auto value = Env(name);
-      if (!value || value->empty()) continue;
-      if (!NoProxyFor(UrlHost(options.endpoint))) {
-        if (std::string e = ApplyProxy(*value, true, options); !e.empty()) return Usage(std::string(name) + ": " + e, a.json);
-      }
-      break;
-    }
-  }
+  // endpoint's scheme, unless NO_PROXY names its host (brightoffice/proxy.h has the rules).
+  auto proxy = a.proxy ? brightoffice::ProxyFromUrl(*a.proxy, "--proxy")
+                       : brightoffice::ProxyFromEnvironment(options.endpoint);
+  if (!proxy.ok()) return Usage(proxy.status().message(), a.json);
+  proxy->ApplyTo(options);
 
   brightoffice::ApiCredentials credentials;
   auto username = Env("BRIGHTOFFICE_USERNAME");
@@ -341,8 +255,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : kExitUsage;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // A subcommand given --json reports the usage error as its JSON error object too.
+    bool as_json = false;
+    for (const CLI::App* sub : app.get_subcommands()) as_json = as_json || sub->count("--json") > 0;
+    return Usage(ParseErrorMessage(app, e), as_json);
   }
   if (c->parsed()) return RunConfirm(confirm);
   return RunDemo(demo_json);

@@ -166,6 +166,87 @@ TEST_CASE("usage errors exit 2 before anything is sent") {
   CHECK(server.connections() == 0);
 }
 
+TEST_CASE("--json: usage errors found while reading the command line print the error object too") {
+  brightoffice::tests::CannedReply reply;
+  reply.bytes = brightoffice::tests::HttpResponse(200, "text/xml", "");
+  brightoffice::tests::CannedServer server(reply);
+  const std::string ep = server.endpoint();
+  const std::vector<std::vector<std::string>> cases = {
+      {"--email", "a@example.com", "--soap", "2.0", "--json"},           // a value outside the set
+      {"--email", "a@example.com", "--json", "--soap", "1.3"},           // --json before the error
+      {"--email", "a@example.com", "--timeout", "soon", "--json"},       // not a number
+      {"--email", "a@example.com", "--json", "--no-such-flag"},          // an unknown option
+      {"--json"},                                                          // --email missing
+      {"--email", "a@example.com", "--ca-file", "/nonexistent/ca.pem", "--json"},
+  };
+  for (const auto& args : cases) {
+    std::string joined;
+    for (const auto& a : args) joined += a + " ";
+    CAPTURE(joined);
+    auto r = Confirm(ep, args);
+    CHECK(r.exit_code == 2);
+    json j = OneJsonLine(r);
+    CHECK(j["error"]["kind"] == "invalid_argument");
+    CHECK(!j["error"]["message"].get<std::string>().empty());
+    CHECK(!r.err.empty());  // and the message on stderr, as without --json
+  }
+  // The value of an argument that was not expected is not echoed (it may be a code or password).
+  auto typo = Confirm(ep, {"--email", "a@example.com", "--mfa_code", "123456", "--json"});
+  CHECK(typo.exit_code == 2);
+  CHECK(OneJsonLine(typo)["error"]["message"].get<std::string>().find("--mfa_code") != std::string::npos);
+  CheckNoSecrets(typo);
+  // Without --json, stdout stays empty.
+  auto plain = Confirm(ep, {"--email", "a@example.com", "--soap", "2.0"});
+  CHECK(plain.exit_code == 2);
+  CHECK(plain.out.empty());
+  CHECK(server.connections() == 0);
+}
+
+TEST_CASE("--timeout: the range message names both bounds") {
+  brightoffice::tests::CannedReply reply;
+  reply.bytes = brightoffice::tests::HttpResponse(200, "text/xml", "");
+  brightoffice::tests::CannedServer server(reply);
+  for (const std::string bad : {"0", "-1", "86400.5", "1e9", "nan", "inf"}) {
+    CAPTURE(bad);
+    auto r = Confirm(server.endpoint(), {"--email", "a@example.com", "--timeout", bad, "--json"});
+    CHECK(r.exit_code == 2);
+    const std::string message = OneJsonLine(r)["error"]["message"].get<std::string>();
+    CHECK(message.find("above 0") != std::string::npos);
+    CHECK(message.find("at most 86400") != std::string::npos);
+  }
+  CHECK(server.connections() == 0);
+}
+
+TEST_CASE("an endpoint with an upper-case scheme works, and picks the proxy of its scheme") {
+  Mock mock;
+  const std::string upper = "HTTP://" + mock.endpoint.substr(std::string("http://").size());
+  auto r = Confirm(upper, {"--email", "jane@example.com", "--mfa-code", "123456", "--json"});
+  CHECK(r.exit_code == 0);
+  CHECK(OneJsonLine(r)["successCode"] == "SUCCESS");
+  // HTTP_PROXY applies to it (a dead proxy: the call fails as a connection error).
+  const std::string dead = "http://127.0.0.1:" + std::to_string(brightoffice::tests::UnusedPort());
+  auto via_dead = Confirm(upper, {"--email", "jane@example.com", "--mfa-code", "123456", "--json"},
+                          Env({{"HTTP_PROXY", dead}}));
+  CHECK(via_dead.exit_code == 4);
+  CHECK(OneJsonLine(via_dead)["error"]["kind"] == "connection");
+
+  const auto& pki = brightoffice::tests::TestPki::Get();
+  BackgroundProcess tls({kMock, "--tls-cert", pki.localhost.cert, "--tls-key", pki.localhost.key});
+  const std::string https = HttpsLocalhost(tls);
+  const std::string upper_https = "HTTPS://" + https.substr(std::string("https://").size());
+  auto s = Confirm(upper_https, {"--email", "jane@example.com", "--mfa-code", "123456", "--ca-file", pki.ca_file, "--json"});
+  CHECK(s.exit_code == 0);
+  CHECK(OneJsonLine(s)["successCode"] == "SUCCESS");
+  // HTTPS_PROXY, not HTTP_PROXY, applies to an HTTPS:// endpoint.
+  auto other = Confirm(upper_https, {"--email", "jane@example.com", "--mfa-code", "123456", "--ca-file", pki.ca_file, "--json"},
+                       Env({{"HTTP_PROXY", dead}}));
+  CHECK(other.exit_code == 0);
+  auto https_dead = Confirm(upper_https, {"--email", "jane@example.com", "--mfa-code", "123456", "--ca-file", pki.ca_file, "--json"},
+                            Env({{"HTTPS_PROXY", dead}}));
+  CHECK(https_dead.exit_code == 4);
+  CHECK(OneJsonLine(https_dead)["error"]["kind"] == "connection");
+}
+
 TEST_CASE("the endpoint can come from BRIGHTOFFICE_ENDPOINT") {
   Mock mock;
   auto r = RunProcess({kMfa, "confirm", "--email", "jane@example.com", "--json"},
