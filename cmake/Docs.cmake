@@ -2,7 +2,8 @@
 #
 # `cmake --build build --target docs`: the API reference of the public headers with Doxygen,
 # into build/docs/html. Any Doxygen warning (an undocumented public name, a broken command)
-# fails it. Included by cmake/Install.cmake; the test `docs` (label docs) runs it.
+# fails it. Included by the top CMakeLists.txt when BRIGHTOFFICE_BUILD_DOCS is ON; the test
+# `docs` (label docs) runs it.
 find_package(Doxygen QUIET)
 if(DOXYGEN_FOUND)
   set(BRIGHTOFFICE_DOCS_DIR "${CMAKE_CURRENT_BINARY_DIR}/docs")

@@ -73,9 +73,11 @@ package_check() {
     || { cat "$work/package_check.log" >&2; fail "configuring package_check"; }
 }
 package_check "$version"
-for line in "BrightOffice found=1 version=$version" "target brightoffice::brightoffice SHARED_LIBRARY" \
-            "target brightoffice::brightoffice_static STATIC_LIBRARY" "target brightoffice::bindings STATIC_LIBRARY" \
-            "target brightoffice::gsoap_globals STATIC_LIBRARY" "target brightoffice::mock STATIC_LIBRARY"; do
+for line in "BrightOffice found=1 version=$version" "target brightoffice::brightoffice SHARED_LIBRARY features=cxx_std_17" \
+            "target brightoffice::brightoffice_static STATIC_LIBRARY features=cxx_std_17" \
+            "target brightoffice::bindings STATIC_LIBRARY features=cxx_std_17" \
+            "target brightoffice::gsoap_globals STATIC_LIBRARY features=cxx_std_17" \
+            "target brightoffice::mock STATIC_LIBRARY features=cxx_std_17"; do
   expect_contains "$work/package_check.log" "$line"
 done
 # The policy of docs/install.md: while the major version is 0, only the same 0.MINOR.
