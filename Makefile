@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # The two commands of the README:
 #   make demo   installs missing Debian packages, builds, and runs `brightoffice-mfa demo`
-#   make test   the same build, then the whole test suite (ctest)
+#   make test   the same, then the whole test suite (ctest)
 # Other targets: make deps | build | interop | generate | check-generated | clean
+# Only deps, demo, test and interop install packages; `make build` only configures and builds.
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -23,17 +24,20 @@ DEB_PACKAGES += clang libclang-rt-14-dev valgrind
 
 .PHONY: demo test deps interop-deps interop build generate check-generated clean
 
-demo: build
+demo: deps
+	$(MAKE) build
 	$(BUILD_DIR)/brightoffice-mfa demo
 
-test: build interop-deps
+test: deps interop-deps
+	$(MAKE) build
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 300 -j $(JOBS)
 
 # The independent SOAP stacks of the interop tests: Mono (ASMX), python3-zeep, node-soap.
 interop-deps:
 	bash tests/interop/install-deps.sh
 
-interop: build interop-deps
+interop: deps interop-deps
+	$(MAKE) build
 	cd $(BUILD_DIR) && ctest -L interop --output-on-failure -j $(JOBS)
 
 deps:
@@ -45,7 +49,7 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-build: deps
+build:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
