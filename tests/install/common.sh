@@ -59,3 +59,24 @@ check_minimal() {
   [ "$status" -eq 3 ] || fail "$exe exited $status for a wrong code, not 3"
   expect_contains "$out" "successCode: OTHER"
 }
+
+# check_existing_gsoap_app EXE RECORD_DIR OUT_FILE: runs examples/existing_gsoap_app against
+# MOCK_ENDPOINT (a mock started by start_mock with RECORD_DIR): its five checks pass, and the mock
+# received its three BrightOffice requests in order (proxy SOAP 1.1, proxy SOAP 1.2, facade).
+check_existing_gsoap_app() {
+  local exe=$1 record=$2 out=$3 before
+  step "$exe"
+  before=$(find "$record" -name 'request-*' | wc -l)
+  "$exe" "$MOCK_ENDPOINT" > "$out" || { cat "$out" >&2; fail "existing_gsoap_app failed"; }
+  cat "$out"
+  [ "$(grep -c '^ok: ' "$out")" -eq 5 ] || fail "existing_gsoap_app: not 5 ok lines"
+  expect_contains "$out" "2 + 40 = 42"
+  mapfile -t requests < <(find "$record" -name 'request-*' | sort | tail -n +"$((before + 1))")
+  [ "${#requests[@]}" -eq 3 ] || fail "the mock received ${#requests[@]} requests from existing_gsoap_app, not 3"
+  expect_contains "${requests[0]}" "Content-Type: text/xml"
+  expect_contains "${requests[0]}" "http://schemas.xmlsoap.org/soap/envelope/"
+  expect_contains "${requests[1]}" "Content-Type: application/soap+xml"
+  expect_contains "${requests[1]}" "http://www.w3.org/2003/05/soap-envelope"
+  expect_contains "${requests[2]}" "Content-Type: text/xml"
+  expect_contains "${requests[2]}" "User-Agent: brightoffice-cpp/"
+}

@@ -49,20 +49,6 @@ start_mock "$prefix/bin/brightoffice-mock" "$work/requests"
 
 for exe in "${minimals[@]}"; do check_minimal "$exe" "$work/out.txt"; done
 
-step "existing_gsoap_app"
-before=$(find "$work/requests" -name 'request-*' | wc -l)
-"$work/existing_gsoap_app/existing_gsoap_app" "$MOCK_ENDPOINT" > "$work/out.txt" || { cat "$work/out.txt" >&2; fail "existing_gsoap_app failed"; }
-cat "$work/out.txt"
-[ "$(grep -c '^ok: ' "$work/out.txt")" -eq 5 ] || fail "existing_gsoap_app: not 5 ok lines"
-expect_contains "$work/out.txt" "2 + 40 = 42"
-# Its three BrightOffice requests, in order: proxy SOAP 1.1, proxy SOAP 1.2, facade SOAP 1.1.
-mapfile -t requests < <(find "$work/requests" -name 'request-*' | sort | tail -n +"$((before + 1))")
-[ "${#requests[@]}" -eq 3 ] || fail "the mock received ${#requests[@]} requests from existing_gsoap_app, not 3"
-expect_contains "${requests[0]}" "Content-Type: text/xml"
-expect_contains "${requests[0]}" "http://schemas.xmlsoap.org/soap/envelope/"
-expect_contains "${requests[1]}" "Content-Type: application/soap+xml"
-expect_contains "${requests[1]}" "http://www.w3.org/2003/05/soap-envelope"
-expect_contains "${requests[2]}" "Content-Type: text/xml"
-expect_contains "${requests[2]}" "User-Agent: brightoffice-cpp/"
+check_existing_gsoap_app "$work/existing_gsoap_app/existing_gsoap_app" "$work/requests" "$work/out.txt"
 
 echo "examples ($mode) OK"
