@@ -34,8 +34,8 @@ std::size_t Skip(const std::array<bool, 256>& stops, const char* data, std::size
 
 }  // namespace
 
-bool XmlGuard::Fail(std::string why) {
-  error_ = std::move(why);
+bool XmlGuard::Fail(SafeText why) {
+  error_ << std::move(why);
   return false;
 }
 
@@ -53,11 +53,11 @@ void XmlGuard::EndName() {
   attributes_ = 0;
   std::string_view local = name_;
   if (const std::size_t colon = local.rfind(':'); colon != std::string_view::npos) local.remove_prefix(colon + 1);
-  if (local == "ConfirmCustomerUserMFAResult") ++results_;
+  if (!result_element_.empty() && local == result_element_) ++results_;
 }
 
 bool XmlGuard::Feed(const char* data, std::size_t n) {
-  if (!error_.empty()) return false;
+  if (failed()) return false;
   for (std::size_t i = 0; i < n; ++i) {
     if (utf8_pending_ > 0 || in_reference_) {
       // The rare states first: inside a UTF-8 sequence or an entity reference.
@@ -73,15 +73,37 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
         continue;
       }
       if (ch != ';') {
+        // A character reference may carry any number of leading zeros ("&#x0000000039;" is
+        // valid XML): only its first digits and its value are kept.
+        if (!reference_.empty() && reference_[0] == '#') {
+          if (reference_.size() == 1 && (ch == 'x' || ch == 'X') && !reference_digits_) {
+            reference_ += ch;
+            continue;
+          }
+          const bool hex = reference_.size() == 2;
+          const bool digit = (ch >= '0' && ch <= '9') || (hex && ((ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')));
+          if (!digit) return Fail("the response has a malformed character reference");
+          reference_digits_ = true;
+          if (reference_value_ == 0 && ch == '0') continue;
+          const unsigned v = ch <= '9' ? static_cast<unsigned>(ch - '0') : static_cast<unsigned>((ch | 0x20) - 'a' + 10);
+          reference_value_ = reference_value_ * (hex ? 16 : 10) + v;
+          if (reference_value_ > 0x10FFFF) return Fail("the response has a character reference beyond U+10FFFF");
+          continue;
+        }
         if (reference_.size() >= 12) return Fail("the response has an unterminated entity reference");
         reference_ += ch;
         continue;
       }
       in_reference_ = false;
+      if (!reference_.empty() && reference_[0] == '#' && !reference_digits_) {
+        return Fail("the response has a malformed character reference");
+      }
       if (reference_ != "amp" && reference_ != "lt" && reference_ != "gt" && reference_ != "quot" &&
           reference_ != "apos" && (reference_.empty() || reference_[0] != '#')) {
-        return Fail("the response refers to an entity that is not predefined (&" + reference_ +
-                    ";): entities declared in a DTD are never expanded");
+        // The entity's name is the server's text: quoted only through the redactor.
+        error_ << SafeText("the response refers to an entity that is not predefined (&") << ServerText(reference_)
+               << SafeText(";): entities declared in a DTD are never expanded");
+        return false;
       }
       continue;
     }
@@ -138,6 +160,8 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
     if (ch == '&' && (state_ == State::kText || state_ == State::kQuote)) {
       in_reference_ = true;
       reference_.clear();
+      reference_value_ = 0;
+      reference_digits_ = false;
       continue;
     }
     switch (state_) {
@@ -162,10 +186,12 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
         if (IsSpace(ch) || ch == '/' || ch == '>') {
           EndName();
           if (depth_ > max_depth_) {
-            return Fail("the response nests XML deeper than the limit of max_xml_depth (" +
-                        std::to_string(max_depth_) + " levels)");
+            return Fail(SafeText("the response nests XML deeper than the limit of max_xml_depth (") +
+                        SafeText::Number(max_depth_) + " levels)");
           }
-          if (results_ > 1) return Fail("the response has more than one ConfirmCustomerUserMFAResult element");
+          if (results_ > 1) {
+            return Fail(SafeText("the response has more than one ") + SafeText::Trusted(result_element_) + " element");
+          }
           empty_tag_ = ch == '/';
           state_ = State::kInTag;
           if (ch == '>') state_ = State::kText;
@@ -179,7 +205,7 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
           state_ = State::kQuote;
         } else if (ch == '=') {
           if (++attributes_ > kMaxAttributes) {
-            return Fail("the response has more than " + std::to_string(kMaxAttributes) +
+            return Fail(SafeText("the response has more than ") + SafeText::Number(kMaxAttributes) +
                         " attributes on one element");
           }
         } else if (ch == '>') {

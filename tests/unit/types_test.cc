@@ -68,9 +68,39 @@ TEST_CASE("StatusOr holds a value or an error, never both") {
   CHECK(e.status().kind() == ErrorKind::kTimeout);
   CHECK(e.status().ToString() == "timeout: late");
   CHECK_THROWS_AS(e.value(), BadStatusOrAccess);
-  StatusOr<int> bad{Status()};  // an OK status without a value is not a silent success
-  CHECK_FALSE(bad.ok());
-  CHECK(bad.status().kind() == ErrorKind::kInvalidArgument);
+  // An OK status without a value is not a silent success, nor an invented failure.
+  CHECK_THROWS_AS(StatusOr<int>{Status()}, std::invalid_argument);
+  CHECK_THROWS_AS(StatusOr<int>(Status(ErrorKind::kOk, "ignored")), std::invalid_argument);
+  CHECK(v.value_or(7) == 42);
+  CHECK(e.value_or(7) == 7);
+  CHECK(StatusOr<std::string>(Status(ErrorKind::kTimeout, "late")).value_or("fallback") == "fallback");
+  CHECK(StatusOr<std::string>(std::string("moved")).value_or("fallback") == "moved");
+}
+
+TEST_CASE("every accessor of an OK status is safe") {
+  const Status ok;
+  CHECK(ok.ok());
+  CHECK(ok.kind() == ErrorKind::kOk);
+  CHECK(ToString(ok.kind()) == "ok");
+  CHECK(ok.ToString() == "ok");
+  CHECK(ok.message().empty());
+  CHECK(ok.http_status() == 0);
+  CHECK(ok.fault_code().empty());
+  CHECK(ok.fault_string().empty());
+  CHECK(ok.fault_detail().empty());
+  CHECK_FALSE(ok.request_may_have_been_sent());
+  // Setters leave an OK status OK and empty.
+  Status still_ok = Status(ErrorKind::kOk, "x");
+  still_ok.set_http_status(500).set_fault("c", "s", "d").set_request_may_have_been_sent(true);
+  CHECK(still_ok.ok());
+  CHECK(still_ok.message().empty());
+  CHECK(still_ok.http_status() == 0);
+  CHECK(still_ok.fault_string().empty());
+  CHECK_FALSE(still_ok.request_may_have_been_sent());
+  CHECK(ToString(ErrorKind::kUnimplemented) == "unimplemented");
+  Status failed(ErrorKind::kSoapFault, "f");
+  CHECK_FALSE(failed.request_may_have_been_sent());
+  CHECK(failed.set_request_may_have_been_sent(true).request_may_have_been_sent());
 }
 
 TEST_CASE("Options defaults are finite and safe") {

@@ -8,15 +8,16 @@
 
 #include "internal/xml_guard.h"
 
+using brightoffice::internal::Redactor;
 using brightoffice::internal::XmlGuard;
 
 namespace {
 
 // Feeds `xml` in pieces of `step` bytes; returns the error ("" when accepted).
 std::string Check(const std::string& xml, unsigned depth = 4, std::size_t step = 1) {
-  XmlGuard guard(depth);
+  XmlGuard guard(depth, "ConfirmCustomerUserMFAResult");
   for (std::size_t i = 0; i < xml.size(); i += step) {
-    if (!guard.Feed(xml.data() + i, std::min(step, xml.size() - i))) return guard.error();
+    if (!guard.Feed(xml.data() + i, std::min(step, xml.size() - i))) return Redactor().Render(guard.error()).str();
   }
   return "";
 }
@@ -47,6 +48,41 @@ TEST_CASE("refuses what gSOAP would mishandle") {
   CHECK(Check("<r><ConfirmCustomerUserMFAResult/><p:ConfirmCustomerUserMFAResult/></r>").find("more than one") !=
         std::string::npos);
   CHECK(Check("<r><ConfirmCustomerUserMFAResult/></r>") == "");
+  CHECK(Check("<a>&#;</a>").find("malformed character reference") != std::string::npos);
+  CHECK(Check("<a>&#x;</a>").find("malformed character reference") != std::string::npos);
+  CHECK(Check("<a>&#12a;</a>").find("malformed character reference") != std::string::npos);
+  CHECK(Check("<a>&#x110000;</a>").find("beyond U+10FFFF") != std::string::npos);
+  CHECK(Check("<a>&#0000000000000001114112;</a>").find("beyond U+10FFFF") != std::string::npos);
+}
+
+TEST_CASE("character references may carry any number of leading zeros") {
+  for (std::size_t step : {1, 3, 4096}) {
+    CAPTURE(step);
+    CHECK(Check("<a>&#x0000000039;&#0000057;&#X00000000000000000000000041;&#x10FFFF;</a>", 4, step) == "");
+  }
+}
+
+TEST_CASE("the only result element that counts is the operation's") {
+  XmlGuard guard(8, "CustomerUserSendResetPasswordResult");
+  const std::string two = "<r><ConfirmCustomerUserMFAResult/><ConfirmCustomerUserMFAResult/></r>";
+  CHECK(guard.Feed(two.data(), two.size()));
+  XmlGuard other(8, "CustomerUserSendResetPasswordResult");
+  const std::string dup = "<r><CustomerUserSendResetPasswordResult/><a:CustomerUserSendResetPasswordResult/></r>";
+  CHECK_FALSE(other.Feed(dup.data(), dup.size()));
+  CHECK(Redactor().Render(other.error()).str() == "the response has more than one CustomerUserSendResetPasswordResult element");
+  XmlGuard any(8);  // a gSOAP application's call: no operation, no count
+  CHECK(any.Feed(dup.data(), dup.size()));
+}
+
+TEST_CASE("an undefined entity's name reaches the message only through the redactor") {
+  XmlGuard guard(8, "ConfirmCustomerUserMFAResult");
+  const std::string xml = "<a>&S3cr3t-MFA;</a>";
+  REQUIRE_FALSE(guard.Feed(xml.data(), xml.size()));
+  Redactor redactor;
+  redactor.Add("S3cr3t-MFA");
+  const std::string shown = redactor.Render(guard.error()).str();
+  CHECK(shown.find("S3cr3t") == std::string::npos);
+  CHECK(shown.find("(&***;)") != std::string::npos);
 }
 
 TEST_CASE("the verdict does not depend on where the buffers split") {
