@@ -73,33 +73,33 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
         continue;
       }
       if (ch != ';') {
-        // A character reference may carry any number of leading zeros ("&#x0000000039;" is
-        // valid XML): only its first digits and its value are kept.
-        if (!reference_.empty() && reference_[0] == '#') {
-          if (reference_.size() == 1 && (ch == 'x' || ch == 'X') && !reference_digits_) {
-            reference_ += ch;
-            continue;
-          }
-          const bool hex = reference_.size() == 2;
-          const bool digit = (ch >= '0' && ch <= '9') || (hex && ((ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')));
-          if (!digit) return Fail("the response has a malformed character reference");
-          reference_digits_ = true;
-          if (reference_value_ == 0 && ch == '0') continue;
-          const unsigned v = ch <= '9' ? static_cast<unsigned>(ch - '0') : static_cast<unsigned>((ch | 0x20) - 'a' + 10);
-          reference_value_ = reference_value_ * (hex ? 16 : 10) + v;
-          if (reference_value_ > 0x10FFFF) return Fail("the response has a character reference beyond U+10FFFF");
-          continue;
-        }
-        if (reference_.size() >= 12) return Fail("the response has an unterminated entity reference");
+        // gSOAP reads at most 6 characters between '&' and ';' correctly (soap_char's buffer
+        // holds 7, and a 7th leaves the ';' behind as text): a longer reference, even valid XML
+        // with leading zeros ("&#x0000000039;") or beyond U+FFFF in hex, would be misread (as
+        // NUL, cutting the text short, or as another character), so it is refused here.
+        if (reference_.size() >= 6) return Fail("the response has a character or entity reference longer than gSOAP reads");
         reference_ += ch;
         continue;
       }
       in_reference_ = false;
-      if (!reference_.empty() && reference_[0] == '#' && !reference_digits_) {
-        return Fail("the response has a malformed character reference");
+      if (!reference_.empty() && reference_[0] == '#') {
+        const bool hex = reference_.size() > 1 && (reference_[1] == 'x' || reference_[1] == 'X');
+        const std::string_view digits = std::string_view(reference_).substr(hex ? 2 : 1);
+        unsigned long value = 0;
+        bool ok = !digits.empty();
+        for (char d : digits) {
+          const bool is_digit = (d >= '0' && d <= '9') || (hex && ((d >= 'a' && d <= 'f') || (d >= 'A' && d <= 'F')));
+          ok = ok && is_digit;
+          if (ok) value = value * (hex ? 16 : 10) + static_cast<unsigned long>(d <= '9' ? d - '0' : (d | 0x20) - 'a' + 10);
+        }
+        if (!ok) return Fail("the response has a malformed character reference");
+        const bool xml_char = value == 0x9 || value == 0xA || value == 0xD || (value >= 0x20 && value <= 0xD7FF) ||
+                              (value >= 0xE000 && value <= 0xFFFD) || (value >= 0x10000 && value <= 0x10FFFF);
+        if (!xml_char) return Fail("the response has a character reference to a character XML does not allow");
+        continue;
       }
       if (reference_ != "amp" && reference_ != "lt" && reference_ != "gt" && reference_ != "quot" &&
-          reference_ != "apos" && (reference_.empty() || reference_[0] != '#')) {
+          reference_ != "apos") {
         // The entity's name is the server's text: quoted only through the redactor.
         error_ << SafeText("the response refers to an entity that is not predefined (&") << ServerText(reference_)
                << SafeText(";): entities declared in a DTD are never expanded");
@@ -160,8 +160,6 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
     if (ch == '&' && (state_ == State::kText || state_ == State::kQuote)) {
       in_reference_ = true;
       reference_.clear();
-      reference_value_ = 0;
-      reference_digits_ = false;
       continue;
     }
     switch (state_) {

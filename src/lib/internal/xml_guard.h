@@ -14,7 +14,8 @@ namespace brightoffice::internal {
 /// it. gSOAP skips unknown elements without applying its maxlevel and handles many attributes
 /// in quadratic time (20000 attributes: more than 3 s), so these limits are enforced here:
 /// nesting depth, attributes per element, NUL bytes, references to entities other than the predefined
-/// and numeric ones (gSOAP would turn them into U+007F), UTF-8 well-formedness (gSOAP would
+/// and numeric ones (gSOAP would turn them into U+007F), character references gSOAP would
+/// misread (more than 6 characters between '&' and ';', or to a character XML does not allow), UTF-8 well-formedness (gSOAP would
 /// read bytes that are not UTF-8 as Latin-1), and at most one result element of the
 /// operation (its name from the operation's description; none for a gSOAP application's call).
 /// Its error quotes the server (an entity's name) only as ServerText.
@@ -46,8 +47,6 @@ class XmlGuard {
   int utf8_pending_ = 0;  // continuation bytes still expected
   bool in_reference_ = false;  // inside "&...;" in text or an attribute value
   std::string reference_;
-  unsigned long reference_value_ = 0;  // the value of a character reference so far
-  bool reference_digits_ = false;      // a digit of a character reference was seen
   bool empty_tag_ = false;
   bool in_subset_ = false;
   std::string name_;   // the current start tag's name (first 64 bytes)
