@@ -37,6 +37,7 @@ namespace brightoffice::testing {
 /// Thread Safety: all members may be called from any thread.
 class FakeConnection : public Connection {
  public:
+  /// Answers one call of an operation from the request it received.
   using Handler = std::function<StatusOr<ServiceResult>(const CustomerInfo&)>;
 
   /// A recorded call.
