@@ -37,6 +37,25 @@ TEST_CASE("Secret keeps its value through copies and moves") {
   CHECK(b.Reveal() == "other");
 }
 
+TEST_CASE("Secret's move really moves, and wipes what the moved-from one keeps") {
+  // A long text: its buffer changes owner, no copy is made.
+  Secret long_one(std::string(100, 'k'));
+  const char* buffer = long_one.Reveal().data();
+  Secret taken = std::move(long_one);
+  CHECK(taken.Reveal().data() == buffer);
+  CHECK(taken.Reveal() == std::string(100, 'k'));
+  CHECK(long_one.empty());  // NOLINT(bugprone-use-after-move)
+  // A short text lives inside the object: the bytes left behind there are zeroed.
+  Secret short_one("hunter2");
+  const char* inside = short_one.Reveal().data();
+  Secret moved;
+  moved = std::move(short_one);
+  CHECK(moved.Reveal() == "hunter2");
+  CHECK(short_one.empty());  // NOLINT(bugprone-use-after-move)
+  CHECK(short_one.Reveal().data() == inside);  // still the object's own buffer ...
+  for (int i = 0; i < 7; ++i) CHECK(inside[i] == '\0');  // ... wiped
+}
+
 TEST_CASE("SuccessCode wire names round-trip and unknown text is kUnknown") {
   for (auto code : {SuccessCode::kSuccess, SuccessCode::kSystemError, SuccessCode::kLoginError,
                     SuccessCode::kOther, SuccessCode::kMissingRecord, SuccessCode::kParameterError}) {
