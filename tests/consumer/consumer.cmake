@@ -88,18 +88,27 @@ function(brightoffice_consumer_check source_dir)
 endfunction()
 
 # The programs, each compiled with strict warnings as errors: the facade against the mock,
-# shared and static, and the generated proxy with the gSOAP globals.
+# shared and static, and the generated proxy under the library's gsoap::Policy with the gSOAP
+# globals; and, compiled only, <brightoffice/gsoap/policy.h> with each facade target alone (its
+# gSOAP flags must come with the target).
 function(brightoffice_consumer_programs)
   set(here "${CMAKE_CURRENT_FUNCTION_LIST_DIR}")
+  set(warnings -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Werror)
   add_executable(consumer_shared "${here}/facade_app.cc")
   target_link_libraries(consumer_shared PRIVATE brightoffice::brightoffice brightoffice::mock)
   add_executable(consumer_static "${here}/facade_app.cc")
   target_link_libraries(consumer_static PRIVATE brightoffice::brightoffice_static brightoffice::mock)
   add_executable(consumer_bindings "${here}/bindings_app.cc")
-  target_link_libraries(consumer_bindings PRIVATE brightoffice::bindings brightoffice::gsoap_globals brightoffice::mock)
+  target_link_libraries(consumer_bindings PRIVATE
+    brightoffice::brightoffice brightoffice::bindings brightoffice::gsoap_globals brightoffice::mock)
   foreach(program consumer_shared consumer_static consumer_bindings)
-    target_compile_options(${program} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Werror)
+    target_compile_options(${program} PRIVATE ${warnings})
     add_test(NAME ${program} COMMAND ${program})
     install(TARGETS ${program} RUNTIME DESTINATION bin)
+  endforeach()
+  foreach(facade brightoffice brightoffice_static)
+    add_library(consumer_gsoap_flags_${facade} OBJECT "${here}/gsoap_flags.cc")
+    target_link_libraries(consumer_gsoap_flags_${facade} PRIVATE brightoffice::${facade})
+    target_compile_options(consumer_gsoap_flags_${facade} PRIVATE ${warnings})
   endforeach()
 endfunction()

@@ -100,5 +100,9 @@ libs=$(pkg-config --libs brightoffice)
 [[ "$libs" == *"-lbrightoffice -Wl,--undefined=namespaces -lbrightoffice_gsoap_globals"* ]] || fail "brightoffice.pc Libs: $libs"
 [[ "$(pkg-config --cflags brightoffice-bindings)" == *"/include/brightoffice/gsoap"*"-DWITH_OPENSSL"* ]] || fail "brightoffice-bindings.pc Cflags"
 [[ "$(pkg-config --libs brightoffice-bindings)" != *gsoap_globals* ]] || fail "brightoffice-bindings.pc must not link the globals"
+# <brightoffice/gsoap/policy.h> includes stdsoap2.h: the brightoffice module alone brings gSOAP's flags.
+# shellcheck disable=SC2046
+"$cxx" -std=c++17 -fsyntax-only -Werror $(pkg-config --cflags brightoffice) "$here/../consumer/gsoap_flags.cc" \
+  || fail "brightoffice.pc does not bring gSOAP's compile flags"
 
 echo "install tree OK"
