@@ -156,6 +156,12 @@ StatusOr<ProxySettings> ProxyFromEnvironment(std::string_view endpoint, const En
     }
   }
   if (chosen == nullptr) return ProxySettings();
+  // The URL may hold a password: this copy is wiped on every way out (a ProxySettings holds
+  // its own, in a Secret).
+  struct Wipe {
+    std::string& text;
+    ~Wipe() { OPENSSL_cleanse(text.data(), text.size()); }
+  } wipe{*url};
   const char* no_proxy_name = "no_proxy";
   std::optional<std::string> no_proxy = NonEmpty(env, no_proxy_name);
   if (!no_proxy) no_proxy = NonEmpty(env, no_proxy_name = "NO_PROXY");
@@ -165,8 +171,6 @@ StatusOr<ProxySettings> ProxyFromEnvironment(std::string_view endpoint, const En
     return direct;
   }
   auto address = internal::ParseProxyUrl(*url, /*credentials_allowed=*/true, chosen);
-  // The URL may hold a password: wipe this copy (the Secret in `address` holds its own).
-  OPENSSL_cleanse(url->data(), url->size());
   if (!address.ok()) return address.status();
   return FromAddress(std::move(*address), chosen);
 }
