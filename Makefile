@@ -21,6 +21,9 @@ DEB_PACKAGES += dpkg-dev doxygen
 # runtimes, and valgrind.
 DEB_PACKAGES += clang libclang-rt-14-dev valgrind
 
+# For bench/engine_costs.sh: system calls per call (strace -c -f).
+DEB_PACKAGES += strace
+
 .PHONY: demo test deps interop-deps interop build generate check-generated clean
 
 demo: build
