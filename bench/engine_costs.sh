@@ -11,9 +11,10 @@
 #      many repetitions), instructions per cold start (callgrind), reads of the system CA store
 #      per cold start (strace), and the server's count of full and resumed TLS handshakes; and
 #      new-connection calls per second over HTTPS, 1 and C callers, with the server's handshakes.
-# Builds what it needs into BUILD_DIR (default build). Takes about 15 minutes (--quick: about 3,
-# fewer calls and repetitions: for trying the script, not for figures). See bench/README.md,
-# "Engine costs (issue 13)".
+# Builds what it needs into BUILD_DIR (default build). Takes about 5 minutes on a quiet 2-CPU VM,
+# 10 on a busy one (--quick: about 4, most of it the callgrind cold starts; fewer calls and
+# repetitions: for trying the script, not for figures). See bench/README.md, "Engine costs
+# (issue 13)".
 #
 # Environment: BUILD_DIR; CALLERS (default 8); COLD_ROUNDS x COLD_REPEAT repetitions per cold
 # start case (default 3 x 10, alternating facade and raw_proxy round by round, each round's first
