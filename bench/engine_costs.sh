@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --json) json_out=$2; shift 2 ;;
     --json=*) json_out=${1#--json=}; shift ;;
     --quick) quick=1; shift ;;
-    -h|--help) sed -n "2,23p" "$0"; exit 0 ;;
+    -h|--help) sed -n "3,23p" "$0"; exit 0 ;;
     *) echo "usage: bench/engine_costs.sh [--json FILE] [--quick]" >&2; exit 2 ;;
   esac
 done
