@@ -80,6 +80,12 @@ class Model:
     def __init__(self, docset):
         self.ds = docset
 
+    def missing(self, what, key):
+        reason = self.ds.namespaces_with_unresolved_documents().get(key[1])
+        if reason:
+            return "%s {%s}%s is in a document that is not here: %s" % (what, key[1], key[2], reason)
+        return "%s {%s}%s is defined nowhere in %s or its imports" % (what, key[1], key[2], self.ds.given)
+
     def element_form_qualified(self, el, schema):
         form = el.get("form")
         if form is not None:
@@ -99,7 +105,7 @@ class Model:
     def global_element(self, key):
         el = self.ds.get(key)
         if el is None:
-            raise CannotCompare("element {%s}%s is defined nowhere" % (key[1], key[2]))
+            raise CannotCompare(self.missing("element", key))
         return ElementInfo(key[2], key[1], 1, 1, el.get("nillable") == "true", self.type_ref_of(el))
 
     def local_element(self, el):
@@ -126,7 +132,7 @@ class Model:
             return "builtin", None, key
         el = self.ds.get(key)
         if el is None:
-            raise CannotCompare("type {%s}%s is defined nowhere" % (key[1], key[2]))
+            raise CannotCompare(self.missing("type", key))
         return ("simple" if el.tag == q(XS, "simpleType") else "complex"), el, key
 
     def simple(self, type_ref, depth=0):
@@ -615,6 +621,7 @@ def main(argv=None):
         requested = args.operations.split()
         if not requested:
             raise CannotCompare("OPERATIONS is empty")
+        print("diff: %s (pinned) -> %s" % (args.pinned, args.wsdl))
         new_path = args.wsdl
         if W.is_url(args.wsdl):
             scratch = tempfile.mkdtemp(prefix="brightoffice-diff-")
@@ -623,11 +630,9 @@ def main(argv=None):
             except (F.FetchError, W.WsdlError) as e:
                 raise CannotCompare("fetching the new WSDL failed: %s" % e)
             new_path = os.path.join(scratch, "new", F.MAIN_NAME)
-        print("diff: %s (pinned) -> %s" % (args.pinned, args.wsdl))
         results, extra = compare(args.pinned, new_path, requested)
     except CannotCompare as e:
         print("diff: could not compare: %s" % e)
-        print("diff: could not compare: %s" % e, file=sys.stderr)
         return 2
     finally:
         if scratch:

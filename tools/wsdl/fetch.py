@@ -117,7 +117,7 @@ def fetch(url, dest, hosts=(), max_bytes=16 << 20, max_docs=64, timeout=60, log=
     """Fetches url and what it imports into dest; returns the file names written."""
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
-        raise FetchError("WSDL must be an http:// or https:// URL to fetch, not %r" % url)
+        raise FetchError("fetch needs WSDL=<an http:// or https:// URL>, not %r" % url)
     allowed = {host_of(url)} | {h.lower() for h in hosts}
     names = {}          # absolute URL (no fragment) -> local file name
     docs = []           # (url, name, tree)
