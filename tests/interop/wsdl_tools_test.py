@@ -33,7 +33,6 @@ import copy
 import glob
 import http.server
 import os
-import re
 import shutil
 import subprocess
 import tempfile
