@@ -14,6 +14,9 @@ DEB_PACKAGES := g++ cmake make pkg-config gsoap libgsoap-dev libssl-dev zlib1g-d
   doctest-dev libcli11-dev nlohmann-json3-dev libxml2-dev libxml2-utils curl tinyproxy \
   libbenchmark-dev
 
+# For Makefile.gsoap's WSDL tools (tools/wsdl: OPERATIONS, fetch, diff): Python 3 with lxml.
+DEB_PACKAGES += python3 python3-lxml
+
 # For the install tests and the API docs: dpkg-shlibdeps (CPack's .deb) and Doxygen.
 DEB_PACKAGES += dpkg-dev doxygen
 
