@@ -171,7 +171,7 @@ class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
     internal::ReceivedRequest received;
     if (request) received = internal::FromWire(*request);
     received.id_present = facts.id_present;
-    mock::Answer answer = mock::Decide(received, server_->fixtures);
+    mock::Answer answer = mock::Decide(mock::kConfirmCustomerUserMfa, received, server_->fixtures);
     const auto delay = answer.delay + server_->options.latency;
     if (delay.count() > 0 && !server_->Wait(delay)) {
       soap->keep_alive = 0;
