@@ -534,6 +534,86 @@ TEST_CASE("a flood of slow clients beyond the connection bound neither grows thr
   CHECK(ThreadCount() <= threads_before + kMaxThreads);
 }
 
+TEST_CASE("the bounds are options: a small connection bound and a small request bound") {
+  SUBCASE("connections being answered are never closed to make room: a new one waits its turn") {
+    MockServerOptions options;
+    options.max_connections = 4;
+    options.latency = std::chrono::milliseconds(1500);
+    auto server = StartMock(options);
+    std::vector<int> busy;
+    for (int i = 0; i < 4; ++i) {
+      busy.push_back(Connect(server->port()));
+      REQUIRE(SendAll(busy.back(), Post(Envelope("busy" + std::to_string(i) + "@example.com"))));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all four are being answered
+    const int late = Connect(server->port());
+    REQUIRE(SendAll(late, Post(Envelope("late@example.com"))));
+    for (int i = 0; i < 4; ++i) {
+      auto answers = ReadResponses(busy[i], 1);
+      REQUIRE(answers.size() == 1);
+      CHECK(Confirms(answers[0], "busy" + std::to_string(i) + "@example.com"));
+    }
+    auto answers = ReadResponses(late, 1);
+    REQUIRE(answers.size() == 1);
+    CHECK(Confirms(answers[0], "late@example.com"));
+    for (int fd : busy) ::close(fd);
+    ::close(late);
+  }
+  SUBCASE("idle connections beyond a bound of 4 are closed, oldest first") {
+    MockServerOptions options;
+    options.max_connections = 4;
+    auto server = StartMock(options);
+    std::vector<int> idle;
+    for (int i = 0; i < 10; ++i) {
+      idle.push_back(Connect(server->port()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const int fd = Connect(server->port());
+    REQUIRE(SendAll(fd, Post(Envelope("a@example.com"))));
+    auto answers = ReadResponses(fd, 1);
+    REQUIRE(answers.size() == 1);
+    CHECK(Confirms(answers[0], "a@example.com"));
+    // The seven that waited longest were closed; the three newest idle ones are still open.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    for (int i = 0; i < 10; ++i) {
+      CAPTURE(i);
+      CHECK(PeerClosed(idle[i]) == (i < 7));
+    }
+    for (int c : idle) ::close(c);
+    ::close(fd);
+  }
+  SUBCASE("max_request_bytes") {
+    MockServerOptions options;
+    options.max_request_bytes = 4096;
+    auto server = StartMock(options);
+    const std::string small = Post(Envelope("a@example.com", "<!--" + std::string(1000, 'x') + "-->"));
+    const std::string big = Post(Envelope("a@example.com", "<!--" + std::string(4000, 'x') + "-->"));
+    REQUIRE(small.size() <= 4096);
+    REQUIRE(big.size() > 4096);
+    const int fd = Connect(server->port());
+    REQUIRE(SendAll(fd, small));
+    auto answers = ReadResponses(fd, 1);
+    REQUIRE(answers.size() == 1);
+    CHECK(Confirms(answers[0], "a@example.com"));
+    ::close(fd);
+    Received r = SendAndRead(server->port(), big);
+    CHECK(r.bytes.rfind("HTTP/1.1 413", 0) == 0);
+    CHECK(r.closed);
+  }
+  SUBCASE("a bound of 0 is refused") {
+    MockServerOptions no_connections;
+    no_connections.max_connections = 0;
+    auto a = MockServer::Start(no_connections);
+    REQUIRE_FALSE(a.ok());
+    CHECK(a.status().kind() == ErrorKind::kInvalidArgument);
+    MockServerOptions no_bytes;
+    no_bytes.max_request_bytes = 0;
+    auto b = MockServer::Start(no_bytes);
+    REQUIRE_FALSE(b.ok());
+    CHECK(b.status().kind() == ErrorKind::kInvalidArgument);
+  }
+}
+
 // --- running out of file descriptors ----------------------------------------------------------
 
 TEST_CASE("out of file descriptors, the mock backs off instead of spinning") {
@@ -622,9 +702,9 @@ TEST_CASE("a fixtures file with a mistake is refused, naming the entry and the k
       {"a key twice", R"({"match": {"email": "a@example.com", "email": "b@example.com"}, "result": {"successCode": "SUCCESS"}})", "entry 1", "email"},
       {"an entry that is not an object", R"("s3cr3t")", "entry 1", nullptr},
   };
-  const std::string path = "mock_limits_test_fixtures.json";
+  const std::string path = "mock_limits_test_fixtures_" + std::to_string(::getpid()) + ".json";
   for (const Bad& bad : table) {
-    INFO("row: " << bad.what);
+    INFO("row: " << std::string(bad.what));
     std::ofstream(path) << "[\n  " << ok << ",\n  " << bad.entries << "\n]\n";
     // The program: exit 2, one message naming the entry and the key, never a value.
     auto r = brightoffice::tests::RunProcess({kMock, "--fixtures", path}, {}, 10);
