@@ -143,7 +143,8 @@ FixtureRule ParseRule(long long entry, const json& r) {
     if (auto id = StringAt(entry, *m, "id", "match")) {
       rule.id = Guid::Parse(*id);
       if (!rule.id) {
-        throw FixtureError(entry, Where("id", "match") + " must be a guid (32 hex digits; hyphens and braces optional)");
+        throw FixtureError(entry,
+                           Where("id", "match") + " must be a guid (32 hex digits; hyphens and braces optional)");
       }
     }
   }

@@ -163,12 +163,13 @@ class RequestReader {
             if (chunk_line_.size() < 256) chunk_line_ += c;
             break;
           }
-          // Hex digits, then perhaps ";extensions": as gSOAP reads it.
+          // Up to 16 hex digits, then perhaps ";extensions" (ignored): as gSOAP reads it.
           std::uint64_t size = 0;
           std::size_t digits = 0;
-          for (char d : chunk_line_) {
-            if (!std::isxdigit(static_cast<unsigned char>(d)) || digits == 15) break;
-            size = size * 16 + static_cast<std::uint64_t>(std::isdigit(static_cast<unsigned char>(d)) ? d - '0' : (std::tolower(d) - 'a' + 10));
+          for (char d : chunk_line_.substr(std::min(chunk_line_.size(), chunk_line_.find_first_not_of(" \t")))) {
+            if (!std::isxdigit(static_cast<unsigned char>(d)) || digits == 16) break;
+            const int x = std::tolower(static_cast<unsigned char>(d));
+            size = size * 16 + static_cast<std::uint64_t>(x <= '9' ? x - '0' : x - 'a' + 10);
             ++digits;
           }
           chunk_line_.clear();

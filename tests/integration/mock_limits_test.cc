@@ -389,6 +389,18 @@ TEST_CASE("pipelined requests on one connection are all answered, in order") {
       CHECK(Confirms(answers[4], "d@example.com"));
     }
   }
+  SUBCASE("a chunked request with chunk extensions, upper-case sizes and trailers, then another") {
+    const std::string body = Envelope("a@example.com");
+    char size[32];
+    std::snprintf(size, sizeof size, "%zX;name=value\r\n", body.size() - 10);
+    std::string chunked = Head("Transfer-Encoding: chunked\r\n") + size + body.substr(0, body.size() - 10) +
+                          "\r\n00a\r\n" + body.substr(body.size() - 10) + "\r\n0\r\nX-Trailer: 1\r\n\r\n";
+    REQUIRE(SendAll(fd, chunked + Post(Envelope("b@example.com"))));
+    auto answers = ReadResponses(fd, 2);
+    REQUIRE(answers.size() == 2);
+    CHECK(Confirms(answers[0], "a@example.com"));
+    CHECK(Confirms(answers[1], "b@example.com"));
+  }
   SUBCASE("a fault closes the connection, as on ASMX: what was pipelined after it is not answered") {
     std::string boom = Envelope("a@example.com");
     boom.replace(boom.find("123456"), 6, "boom");
