@@ -56,6 +56,8 @@ class PolicyCore {
   const std::optional<Endpoint>& endpoint() const { return endpoint_; }
   /// The endpoint's canonical form, as handed to gSOAP.
   const std::string& endpoint_text() const { return endpoint_text_; }
+  /// "scheme://host:port" of the endpoint: which connection it needs.
+  const std::string& endpoint_key() const { return endpoint_key_; }
   const std::string& user_agent() const { return user_agent_; }
   /// base64 of "user:password" for a proxy's Basic authentication; empty without a proxy user.
   const std::string& proxy_basic() const { return proxy_basic_; }
@@ -69,6 +71,7 @@ class PolicyCore {
   Options options_;
   std::optional<Endpoint> endpoint_;
   std::string endpoint_text_;
+  std::string endpoint_key_;
   std::string user_agent_;
   std::string proxy_basic_;
   mutable std::once_flag tls_once_;
@@ -126,6 +129,7 @@ class PolicyContext {
   void TraceSegment(bool sent, std::string_view bytes, bool whole_message = false);
   Redactor MakeRedactor() const;
   void CollectFault();
+  void NoteEnvelopeVersion();
   void WipeCall(bool whole_buffer);
 
   struct soap* soap_;
@@ -146,9 +150,7 @@ class PolicyContext {
   bool sending_ = false;        // the last I/O was a send (the next receive starts an answer)
   XmlGuard guard_;
   bool in_body_ = false;        // fpreparerecv: the answer's headers are over
-  std::string received_head_;   // fpreparerecv: the headers so far
-  std::size_t envelope_probed_ = 0;
-  std::string envelope_start_;  // the body's first bytes, to see the envelope's version
+  std::size_t final_head_ = 0;  // the length of the final answer's headers
   const std::string_view* call_secrets_ = nullptr;
   std::size_t call_secret_count_ = 0;
   std::vector<std::string> owned_secrets_;
