@@ -131,11 +131,14 @@ FixtureRule ParseRule(long long entry, const json& r) {
     if (!m->is_object()) throw FixtureError(entry, Quoted("match") + " must be an object of " + List(kMatchKeys));
     OnlyKnownKeys(entry, *m, kMatchKeys, "match");
     rule.operation = StringAt(entry, *m, "operation", "match");
-    if (rule.operation && *rule.operation != kConfirmCustomerUserMfa &&
-        *rule.operation != kCustomerUserSendResetPassword) {
-      throw FixtureError(entry, Where("operation", "match") + " must be " +
-                                    Quoted(std::string(kConfirmCustomerUserMfa)) + " or " +
-                                    Quoted(std::string(kCustomerUserSendResetPassword)));
+    if (rule.operation) {
+      bool known = false;
+      std::string names;
+      for (const internal::OperationInfo& op : internal::kOperations) {
+        known = known || *rule.operation == op.name;
+        names += (names.empty() ? "" : " or ") + Quoted(std::string(op.name));
+      }
+      if (!known) throw FixtureError(entry, Where("operation", "match") + " must be " + names);
     }
     rule.email = StringAt(entry, *m, "email", "match");
     rule.mfa_code = StringAt(entry, *m, "mfaCode", "match");
@@ -241,8 +244,9 @@ StatusOr<std::vector<FixtureRule>> LoadFixtures(const std::string& path) {
   return rules;
 }
 
-Answer Decide(std::string_view operation, const internal::ReceivedRequest& r,
+Answer Decide(std::string_view operation, const internal::customer_user::ReceivedRequest& r,
               const std::vector<FixtureRule>& fixtures) {
+  using namespace internal::customer_user;
   // ASMX parses the guid while reading the request, before the method runs: an Id element
   // that is empty or not a guid is a client fault; an absent one is the nil guid.
   Guid id;
@@ -252,35 +256,37 @@ Answer Decide(std::string_view operation, const internal::ReceivedRequest& r,
     id = *parsed;
   }
   for (const FixtureRule& rule : fixtures) {
-    if ((rule.operation && *rule.operation != operation) || (rule.email && rule.email != r.email) ||
-        (rule.mfa_code && rule.mfa_code != r.mfa_code) || (rule.username && rule.username != r.username) ||
+    if ((rule.operation && *rule.operation != operation) || (rule.email && rule.email != r[kEmail]) ||
+        (rule.mfa_code && rule.mfa_code != r[kMfaCode]) || (rule.username && rule.username != r[kUsername]) ||
         (rule.id && *rule.id != id)) {
       continue;
     }
     return rule.answer;
   }
-  // The test contract's rows (test-contract.md), in order.
-  if (!r.has_user_info || r.username != std::optional<std::string>("api-user") ||
-      r.api_password != std::optional<std::string>("api-secret")) {
+  // The test contract's rows (test-contract.md), in order; the same for every operation of the
+  // customer-user shape but the last ones, the operation's own.
+  if (!r.has_user_info || r[kUsername] != std::optional<std::string>("api-user") ||
+      r[kApiPassword] != std::optional<std::string>("api-secret")) {
     return Result(SuccessCode::kLoginError, "Invalid API credentials");
   }
-  if (!r.has_customer_info || !r.email || r.email->empty()) {
+  const std::optional<std::string>& email = r[kEmail];
+  if (!r.has_customer_info || !email || email->empty()) {
     return Result(SuccessCode::kParameterError, "Email is required");
   }
-  if (*r.email == "missing@example.com") {
+  if (*email == "missing@example.com") {
     return Result(SuccessCode::kMissingRecord, "Customer user not found");
   }
-  const std::string code = r.mfa_code.value_or("");
-  if (r.mfa_code && code == "boom") return Fault("Simulated server failure (MFACode=boom)");
-  Answer confirmed = Result(SuccessCode::kSuccess, "MFA confirmed for " + *r.email + " (" +
-                                                       id.ToString() + ") newpw=" +
-                                                       Crossed(r.new_password) + " tmppw=" +
-                                                       Crossed(r.temporary_password));
-  if (r.mfa_code && code == "slow") {
-    confirmed.delay = std::chrono::seconds(5);
-    return confirmed;
+  const std::optional<std::string>& mfa_code = r[kMfaCode];
+  if (mfa_code == std::optional<std::string>("boom")) return Fault("Simulated server failure (MFACode=boom)");
+  const std::string who = *email + " (" + id.ToString() + ") newpw=" + Crossed(r[kNewPassword]) +
+                          " tmppw=" + Crossed(r[kTemporaryPassword]);
+  const bool confirm = operation == kConfirmCustomerUserMfa;
+  Answer success = Result(SuccessCode::kSuccess, (confirm ? "MFA confirmed for " : "Reset password sent to ") + who);
+  if (mfa_code == std::optional<std::string>("slow")) {
+    success.delay = std::chrono::seconds(5);
+    return success;
   }
-  if (r.mfa_code && code == "123456") return confirmed;
+  if (!confirm || mfa_code == std::optional<std::string>("123456")) return success;
   return Result(SuccessCode::kOther, "Invalid MFA code");
 }
 

@@ -13,7 +13,8 @@
 #include "brightoffice/guid.h"
 #include "brightoffice/status.h"
 #include "brightoffice/types.h"
-#include "internal/adapter.h"
+#include "internal/operation.h"
+#include "internal/operations.h"
 
 namespace brightoffice::mock {
 
@@ -26,9 +27,10 @@ struct Answer {
   std::chrono::milliseconds delay{0};
 };
 
-/// The operations a fixture may name in "operation" (the WSDL's operation names).
-inline constexpr std::string_view kConfirmCustomerUserMfa = "ConfirmCustomerUserMFA";
-inline constexpr std::string_view kCustomerUserSendResetPassword = "CustomerUserSendResetPassword";
+/// The operations a fixture may name in "operation": those the library describes
+/// (internal::kOperations), by their WSDL names.
+inline constexpr std::string_view kConfirmCustomerUserMfa = internal::ConfirmCustomerUserMfaOp::kInfo.name;
+inline constexpr std::string_view kCustomerUserSendResetPassword = internal::CustomerUserSendResetPasswordOp::kInfo.name;
 
 /// The longest "delayMs" a fixture may ask for: one hour.
 inline constexpr long long kMaxFixtureDelayMs = 3600000;
@@ -49,8 +51,8 @@ struct FixtureRule {
 StatusOr<std::vector<FixtureRule>> LoadFixtures(const std::string& path);
 
 /// The answer to a request for `operation` (e.g. kConfirmCustomerUserMfa): the first fixture
-/// that matches it, else the test contract's rows.
-Answer Decide(std::string_view operation, const internal::ReceivedRequest& request,
+/// that matches it, else the test contract's rows (the operation's own last rows).
+Answer Decide(std::string_view operation, const internal::customer_user::ReceivedRequest& request,
               const std::vector<FixtureRule>& fixtures);
 
 }  // namespace brightoffice::mock

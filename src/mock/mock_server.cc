@@ -31,7 +31,7 @@
 
 #include "brightoffice_gsoapBrightOfficeAPISoapService.h"
 #include "contract.h"
-#include "internal/adapter.h"
+#include "internal/operations.h"
 #include "internal/endpoint.h"
 
 namespace brightoffice::testing {
@@ -50,7 +50,6 @@ using testing::RecordedRequest;
 using Clock = std::chrono::steady_clock;
 
 constexpr char kPath[] = "/Webservices/BrightOfficeAPI.asmx";
-constexpr char kAction[] = "http://tempuri.org/ConfirmCustomerUserMFA";
 constexpr char kEnv11[] = "http://schemas.xmlsoap.org/soap/envelope/";
 
 // How long the acceptor waits after accept() failed (out of file descriptors, say) before it
@@ -428,21 +427,31 @@ class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
   MockService(struct soap* context, ServerCore* server, Connection* connection)
       : BrightOfficeAPISoapService(context), server_(server), connection_(connection) {}
 
-  int ConfirmCustomerUserMFA(::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFA* request,
-                             ::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFAResponse& response) override {
-    return Answer(request, response);
+  // Every operation the library describes (internal/operations.h), on both bindings, answered
+  // by one method from its description.
+  int ConfirmCustomerUserMFA(internal::ConfirmCustomerUserMfaOp::Request* request,
+                             internal::ConfirmCustomerUserMfaOp::Response& response) override {
+    return Answer<internal::ConfirmCustomerUserMfaOp>(request, response);
   }
-  int ConfirmCustomerUserMFA_(::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFA* request,
-                              ::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFAResponse& response) override {
-    return Answer(request, response);
+  int ConfirmCustomerUserMFA_(internal::ConfirmCustomerUserMfaOp::Request* request,
+                              internal::ConfirmCustomerUserMfaOp::Response& response) override {
+    return Answer<internal::ConfirmCustomerUserMfaOp>(request, response);
+  }
+  int CustomerUserSendResetPassword(internal::CustomerUserSendResetPasswordOp::Request* request,
+                                    internal::CustomerUserSendResetPasswordOp::Response& response) override {
+    return Answer<internal::CustomerUserSendResetPasswordOp>(request, response);
+  }
+  int CustomerUserSendResetPassword_(internal::CustomerUserSendResetPasswordOp::Request* request,
+                                     internal::CustomerUserSendResetPasswordOp::Response& response) override {
+    return Answer<internal::CustomerUserSendResetPasswordOp>(request, response);
   }
 
   std::string captured;  // raw bytes of the request being read
   RequestFacts facts;
 
  private:
-  int Answer(::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFA* request,
-             ::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFAResponse& response) {
+  template <typename Op>
+  int Answer(typename Op::Request* request, typename Op::Response& response) {
     if (!server_->SetBusy(*connection_, true)) {  // closed to make room meanwhile
       soap->keep_alive = 0;
       return SOAP_EOF;
@@ -457,7 +466,7 @@ class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
       return SOAP_STOP;
     }
     // ASMX routes SOAP 1.1 by SOAPAction when the header is present, and faults on a wrong one.
-    if (soap->version == 1 && soap->action != nullptr && std::strcmp(soap->action, kAction) != 0) {
+    if (soap->version == 1 && soap->action != nullptr && Op::kInfo.soap_action != soap->action) {
       soap->keep_alive = 0;
       return soap_sender_fault(soap,
                                (std::string("Server did not recognize the value of HTTP Header SOAPAction: ") +
@@ -465,10 +474,10 @@ class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
                                "");
     }
     soap->action = nullptr;  // ASMX's SOAP 1.2 answers carry no action= parameter
-    internal::ReceivedRequest received;
-    if (request) received = internal::FromWire(*request);
+    internal::customer_user::ReceivedRequest received;
+    if (request) received = internal::customer_user::Receive(*request);
     received.id_present = facts.id_present;
-    mock::Answer answer = mock::Decide(kConfirmCustomerUserMfa, received, server_->fixtures);
+    mock::Answer answer = mock::Decide(Op::kInfo.name, received, server_->fixtures);
     const auto delay = answer.delay + server_->options.latency;
     if (delay.count() > 0 && !server_->Wait(delay)) {
       soap->keep_alive = 0;
@@ -487,14 +496,14 @@ class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
                  : soap_receiver_fault(
                        soap, ("Server was unable to process request. ---> " + answer.fault_string).c_str(), "");
     }
-    holder_ = std::make_unique<internal::ResponseHolder>(answer.result);
-    holder_->CopyTo(response);
+    holder_ = std::make_unique<internal::customer_user::ResultHolder>(answer.result);
+    Op::Result(response) = holder_->get();
     return SOAP_OK;
   }
 
   ServerCore* server_;
   Connection* connection_;
-  std::unique_ptr<internal::ResponseHolder> holder_;
+  std::unique_ptr<internal::customer_user::ResultHolder> holder_;
 };
 
 // gSOAP reads the connection through the RequestReader: one request at a time, within the

@@ -9,7 +9,8 @@
 #include "contract.h"
 
 using namespace brightoffice;
-using brightoffice::internal::ReceivedRequest;
+using brightoffice::internal::customer_user::ReceivedRequest;
+using namespace brightoffice::internal::customer_user;
 using brightoffice::mock::Answer;
 using brightoffice::mock::Decide;
 using brightoffice::mock::kConfirmCustomerUserMfa;
@@ -20,12 +21,12 @@ constexpr std::string_view kOp = kConfirmCustomerUserMfa;
 ReceivedRequest Valid() {
   ReceivedRequest r;
   r.has_user_info = true;
-  r.username = "api-user";
-  r.api_password = "api-secret";
+  r.fields[kUsername] = "api-user";
+  r.fields[kApiPassword] = "api-secret";
   r.has_customer_info = true;
   r.id = "3F2504E0-4F89-11D3-9A0C-0305E82C3301";
-  r.email = "jane@example.com";
-  r.mfa_code = "123456";
+  r.fields[kEmail] = "jane@example.com";
+  r.fields[kMfaCode] = "123456";
   return r;
 }
 std::string Message(const Answer& a) { return a.result.message.value_or("<absent>"); }
@@ -40,27 +41,27 @@ TEST_CASE("the test contract's rows, in order") {
   CHECK(a.result.exception_message == std::optional<std::string>(""));
   CHECK_FALSE(a.result.is_system_error);
 
-  r = Valid(); r.api_password = "wrong";
+  r = Valid(); r.fields[kApiPassword] = "wrong";
   CHECK(Message(Decide(kOp, r, {})) == "Invalid API credentials");
-  r = Valid(); r.has_user_info = false; r.username.reset(); r.api_password.reset();
+  r = Valid(); r.has_user_info = false; r.fields[kUsername].reset(); r.fields[kApiPassword].reset();
   CHECK(Decide(kOp, r, {}).result.code == SuccessCode::kLoginError);
-  r = Valid(); r.email = "";
+  r = Valid(); r.fields[kEmail] = "";
   CHECK(Decide(kOp, r, {}).result.code == SuccessCode::kParameterError);
-  r = Valid(); r.email.reset(); r.api_password = "x";  // credentials are checked first
+  r = Valid(); r.fields[kEmail].reset(); r.fields[kApiPassword] = "x";  // credentials are checked first
   CHECK(Decide(kOp, r, {}).result.code == SuccessCode::kLoginError);
-  r = Valid(); r.email = "missing@example.com"; r.mfa_code = "boom";  // record before fault
+  r = Valid(); r.fields[kEmail] = "missing@example.com"; r.fields[kMfaCode] = "boom";  // record before fault
   CHECK(Decide(kOp, r, {}).result.code == SuccessCode::kMissingRecord);
-  r = Valid(); r.mfa_code = "boom";
+  r = Valid(); r.fields[kMfaCode] = "boom";
   a = Decide(kOp, r, {});
   CHECK(a.kind == Answer::Kind::kFault);
   CHECK(a.fault_string == "Simulated server failure (MFACode=boom)");
-  r = Valid(); r.mfa_code = "slow"; r.new_password = "n"; r.temporary_password = "";
+  r = Valid(); r.fields[kMfaCode] = "slow"; r.fields[kNewPassword] = "n"; r.fields[kTemporaryPassword] = "";
   a = Decide(kOp, r, {});
   CHECK(a.delay == std::chrono::seconds(5));
   CHECK(Message(a).find("newpw=yes tmppw=empty") != std::string::npos);
-  r = Valid(); r.mfa_code = "654321";
+  r = Valid(); r.fields[kMfaCode] = "654321";
   CHECK(Message(Decide(kOp, r, {})) == "Invalid MFA code");
-  r = Valid(); r.mfa_code.reset();
+  r = Valid(); r.fields[kMfaCode].reset();
   CHECK(Decide(kOp, r, {}).result.code == SuccessCode::kOther);
   r = Valid(); r.id = "";
   CHECK(Message(Decide(kOp, r, {})).find("(00000000-0000-0000-0000-000000000000)") != std::string::npos);
@@ -76,6 +77,34 @@ TEST_CASE("the test contract's rows, in order") {
   CHECK_FALSE(a.fault_string.empty());
 }
 
+TEST_CASE("CustomerUserSendResetPassword: the same rows, then its own last row") {
+  constexpr std::string_view kReset = kCustomerUserSendResetPassword;
+  auto r = Valid();
+  r.fields[kMfaCode].reset();  // no code in a reset request
+  Answer a = Decide(kReset, r, {});
+  CHECK(a.kind == Answer::Kind::kResult);
+  CHECK(a.result.code == SuccessCode::kSuccess);
+  CHECK(Message(a) == "Reset password sent to jane@example.com (3f2504e0-4f89-11d3-9a0c-0305e82c3301) newpw=no tmppw=no");
+  CHECK(a.result.exception_message == std::optional<std::string>(""));
+  r = Valid(); r.fields[kMfaCode] = "654321";  // any code: no "Invalid MFA code" row here
+  CHECK(Decide(kReset, r, {}).result.code == SuccessCode::kSuccess);
+  r = Valid(); r.fields[kApiPassword] = "wrong";
+  CHECK(Message(Decide(kReset, r, {})) == "Invalid API credentials");
+  r = Valid(); r.fields[kEmail] = "";
+  CHECK(Message(Decide(kReset, r, {})) == "Email is required");
+  r = Valid(); r.fields[kEmail] = "missing@example.com";
+  CHECK(Message(Decide(kReset, r, {})) == "Customer user not found");
+  r = Valid(); r.fields[kMfaCode] = "boom";
+  a = Decide(kReset, r, {});
+  CHECK(a.kind == Answer::Kind::kFault);
+  CHECK(a.fault_string == "Simulated server failure (MFACode=boom)");
+  r = Valid(); r.fields[kMfaCode] = "slow"; r.fields[kNewPassword] = ""; r.fields[kTemporaryPassword] = "t";
+  a = Decide(kReset, r, {});
+  CHECK(a.delay == std::chrono::seconds(5));
+  CHECK(Message(a).find("Reset password sent to") == 0);
+  CHECK(Message(a).find("newpw=empty tmppw=yes") != std::string::npos);
+}
+
 TEST_CASE("fixtures are matched before the contract") {
   const std::string path = "mock_contract_test_fixtures.json";
   std::ofstream(path) << R"([
@@ -87,20 +116,20 @@ TEST_CASE("fixtures are matched before the contract") {
   auto rules = mock::LoadFixtures(path);
   REQUIRE(rules.ok());
   auto r = Valid();
-  r.mfa_code = "sys";
+  r.fields[kMfaCode] = "sys";
   Answer a = Decide(kOp, r, *rules);
   CHECK(a.result.code == SuccessCode::kSystemError);
   CHECK(a.result.is_system_error);
   CHECK(a.result.exception_message == std::optional<std::string>("NullReferenceException"));
   r = Valid();
-  r.email = "new@example.com";
+  r.fields[kEmail] = "new@example.com";
   a = Decide(kOp, r, *rules);
   CHECK(a.result.raw_code == "PENDING");
   CHECK(a.result.code == SuccessCode::kUnknown);
   CHECK_FALSE(a.result.message.has_value());
   CHECK(a.delay == std::chrono::milliseconds(7));
   r = Valid();
-  r.mfa_code = "f";
+  r.fields[kMfaCode] = "f";
   a = Decide(kOp, r, *rules);
   CHECK(a.kind == Answer::Kind::kFault);
   CHECK(a.sender_fault);
@@ -126,10 +155,10 @@ TEST_CASE("a fixture may match on the operation") {
   auto r = Valid();
   CHECK(Decide(kConfirmCustomerUserMfa, r, *rules).fault_string == "confirm");
   CHECK(Decide(kCustomerUserSendResetPassword, r, *rules).fault_string == "reset");
-  r.email = "any@example.com";  // no "operation": either one
+  r.fields[kEmail] = "any@example.com";  // no "operation": either one
   CHECK(Decide(kConfirmCustomerUserMfa, r, *rules).fault_string == "either");
   CHECK(Decide(kCustomerUserSendResetPassword, r, *rules).fault_string == "either");
-  r.email = "other@example.com";  // nothing matches: the contract
+  r.fields[kEmail] = "other@example.com";  // nothing matches: the contract
   CHECK(Decide(kConfirmCustomerUserMfa, r, *rules).kind == Answer::Kind::kResult);
 }
 
@@ -201,13 +230,13 @@ TEST_CASE("fixture values at the edges of their ranges are taken as they are") {
   INFO(rules.status().ToString());
   REQUIRE(rules.ok());
   auto r = Valid();
-  r.mfa_code = "a";
+  r.fields[kMfaCode] = "a";
   Answer a = Decide(kOp, r, *rules);
   CHECK(a.delay == std::chrono::hours(1));
   CHECK(a.result.raw_code.empty());
   CHECK_FALSE(a.result.message.has_value());
   CHECK_FALSE(a.result.exception_message.has_value());
-  r.mfa_code = "b";
+  r.fields[kMfaCode] = "b";
   a = Decide(kOp, r, *rules);
   CHECK(a.kind == Answer::Kind::kFault);
   CHECK_FALSE(a.sender_fault);

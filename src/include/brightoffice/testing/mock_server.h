@@ -51,7 +51,8 @@ struct RecordedRequest {
 
 /// A BrightOffice stand-in built on the generated gSOAP service skeleton: serves
 /// POST /Webservices/BrightOfficeAPI.asmx (SOAP 1.1 and 1.2, keep-alive, one thread per
-/// connection) and GET ...?WSDL, answering ConfirmCustomerUserMFA by the test contract.
+/// connection) and GET ...?WSDL, answering ConfirmCustomerUserMFA and CustomerUserSendResetPassword
+/// by the test contract.
 ///
 /// Bounds, so that a test that misbehaves cannot take the mock (or its process) down:
 /// - at most MockServerOptions::max_connections connections at once (256 by default; see
@@ -89,7 +90,7 @@ class MockServer {
   std::string endpoint() const;
   /// Requests received so far (only with MockServerOptions::capture_requests).
   std::vector<RecordedRequest> recorded_requests() const;
-  /// Number of ConfirmCustomerUserMFA requests answered so far (results and faults).
+  /// Number of requests answered so far, of either operation (results and faults).
   std::size_t requests_answered() const;
   /// Stops accepting, closes every connection and waits for the threads. Idempotent.
   void Stop();
