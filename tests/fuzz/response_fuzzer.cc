@@ -55,11 +55,13 @@ Client& TheClient(SoapVersion version) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  // The first byte's low bit picks the binding, its next bit the operation, so both envelopes
-  // and both operations get explored; the response is the whole input either way (seeds start
-  // with "HTTP/", whose 'H' (0x48) picks SOAP 1.1 and ConfirmCustomerUserMFA).
+  // The first byte's low bit picks the binding, so both envelopes get explored; the response
+  // is the whole input either way (seeds start with "HTTP/", whose 'H' is even: SOAP 1.1). The
+  // operation is the one whose name the answer carries (CustomerUserSendResetPassword when it
+  // appears anywhere), so that the answers of both operations are explored in depth.
   const SoapVersion version = size > 0 && (data[0] & 1) ? SoapVersion::kSoap12 : SoapVersion::kSoap11;
-  const bool send_reset = size > 0 && (data[0] & 2) != 0;
+  const bool send_reset = std::string_view(reinterpret_cast<const char*>(data), size)
+                              .find("CustomerUserSendResetPassword") != std::string_view::npos;
   internal::MemoryTransport transport;
   transport.response = std::string_view(reinterpret_cast<const char*>(data), size);
   internal::t_memory_transport = &transport;
