@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -78,7 +79,7 @@ class GsoapConnection final : public Connection {
   template <typename Op>
   StatusOr<ServiceResult> Call(const CustomerInfo& customer) {
     using namespace customer_user;
-    if (Status s = Validate(customer, credentials_); !s.ok()) return s;
+    if (Status s = Validate(customer, credentials_, /*credentials_too=*/false); !s.ok()) return s;
     const Options& options = core_->options();
     // The deadline counts from here: waiting for a free connection is part of the call.
     const Clock::time_point deadline = Clock::now() + options.deadline;
@@ -89,14 +90,17 @@ class GsoapConnection final : public Connection {
     ForEachSecret(customer, credentials_, [&](std::string_view s) { secrets[secret_count++] = s; });
     c->policy->BeginCall(CallSetup{deadline, Op::kInfo, options.soap_version, secrets.data(), secret_count});
     struct soap* soap = c->proxy.soap;
-    StatusOr<ServiceResult> out = Status(ErrorKind::kMalformedResponse, "no response");
+    std::optional<StatusOr<ServiceResult>> out;
     {
       RequestHolder<typename Op::Request> request(customer, credentials_);
       typename Op::Response response;
       const int rc = Op::Send(c->proxy, core_->endpoint_text().c_str(), options.soap_version, request.get(), response);
-      if (rc == SOAP_OK) out = ReadResult(Op::Result(response), Op::kInfo.result_element);
-      Status failure = c->policy->EndCall(rc, rc == SOAP_OK && out.ok());
-      if (rc != SOAP_OK) out = std::move(failure);
+      if (rc == SOAP_OK) {
+        out.emplace(ReadResult(Op::Result(response), Op::kInfo.result_element));
+        (void)c->policy->EndCall(rc, out->ok());  // OK: the call itself went through
+      } else {
+        out.emplace(c->policy->EndCall(rc, false));
+      }
       // soap_destroy + soap_dealloc free the call's data as destroy() does, without its
       // soap_end -> soap_free_temp, which clears gSOAP's hash tables (about a third of the raw
       // proxy's instructions per call, callgrind) and runs again in the next call's soap_begin.
@@ -104,7 +108,7 @@ class GsoapConnection final : public Connection {
       soap_dealloc(soap, nullptr);
     }
     pool_.Release(std::move(c));
-    return out;
+    return std::move(*out);
   }
 
   Status NoFreeConnection() const {

@@ -8,10 +8,11 @@
 namespace brightoffice::internal {
 namespace {
 
+// `prefix` is lower case letters and '-': ASCII case folding is enough (no locale call).
 bool IEqualsPrefix(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+    if (static_cast<char>(text[i] | 0x20) != prefix[i]) return false;
   }
   return true;
 }
@@ -61,13 +62,19 @@ int HexDigit(char c) {
 std::size_t ResponseFramer::FeedHead(const char* buf, std::size_t n) {
   interim_ = false;
   // Find the blank line that ends the head ("\r\n\r\n"; a bare "\n\n" too, as gSOAP accepts).
-  std::size_t from = scanned_ > 3 ? scanned_ - 3 : 0;
+  const char* const stop = buf + n;
+  const char* p = buf + (scanned_ > 3 ? scanned_ - 3 : 0);
   std::size_t end = 0;
-  for (std::size_t i = from; i + 1 < n; ++i) {
-    if (buf[i] == '\n' && (buf[i + 1] == '\n' || (buf[i + 1] == '\r' && i + 2 < n && buf[i + 2] == '\n'))) {
-      end = buf[i + 1] == '\n' ? i + 2 : i + 3;
+  while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(stop - p)))) != nullptr) {
+    if (p + 1 < stop && p[1] == '\n') {
+      end = static_cast<std::size_t>(p + 2 - buf);
       break;
     }
+    if (p + 2 < stop && p[1] == '\r' && p[2] == '\n') {
+      end = static_cast<std::size_t>(p + 3 - buf);
+      break;
+    }
+    ++p;
   }
   if (end == 0) {
     scanned_ = n;
@@ -98,6 +105,8 @@ void ResponseFramer::ParseFinalHead(const char* data, std::size_t n) {
     const std::size_t eol = head.find('\n', pos + 1);
     const std::string_view line = head.substr(pos + 1, (eol == std::string_view::npos ? head.size() : eol) - pos - 1);
     pos = eol;
+    // Only Content-Length, Connection and Transfer-Encoding matter here.
+    if (line.empty() || ((line[0] | 0x20) != 'c' && (line[0] | 0x20) != 't')) continue;
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     const std::string_view name = line.substr(0, colon);

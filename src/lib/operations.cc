@@ -43,10 +43,11 @@ std::string* Ptr(std::optional<std::string>& s) { return s ? &*s : nullptr; }
 
 }  // namespace
 
-Status Validate(const CustomerInfo& customer, const ApiCredentials& credentials) {
+Status Validate(const CustomerInfo& customer, const ApiCredentials& credentials, bool credentials_too) {
   for (const FieldInfo& field : kFields) {
-    if (auto value = field.native(customer, credentials)) {
-      if (Status s = ValidateXmlText(field.name, *value); !s.ok()) return s;
+    if (field.user != nullptr && !credentials_too) continue;
+    if (const std::string_view value = field.native(customer, credentials); Sent(value)) {
+      if (Status s = ValidateXmlText(field.name, value); !s.ok()) return s;
     }
   }
   return Status();

@@ -178,8 +178,7 @@ struct PolicyHooks {
       c.framer_.Reset();
       c.read_past_end_ = false;
       c.in_body_ = false;
-      c.received_head_.clear();
-      c.envelope_probed_ = false;
+      c.final_head_ = 0;
       c.guard_ = XmlGuard(c.core_->options().max_xml_depth, c.result_element_);
       c.link_.wait_first = true;
     }
@@ -229,13 +228,17 @@ struct PolicyHooks {
           return 0;
         }
         const size_t r = c.RawRead(data + got, n - got);
-        if (r == 0) return got;
+        if (r == 0) {
+          c.final_head_ = got;  // what came of a head that never ended: all of it, for the trace
+          return got;
+        }
         got += r;
         for (;;) {
           const size_t head = c.framer_.FeedHead(data, got);
           if (head == 0) break;
           if (!c.framer_.interim()) {
             c.seen_.http_status = c.framer_.status();
+            c.final_head_ = head;
             return got;
           }
           if (c.tracing_) c.TraceSegment(false, std::string_view(data, head), true);
@@ -256,9 +259,9 @@ struct PolicyHooks {
 
   static int PostHeader(struct soap* soap, const char* key, const char* value) {
     PolicyContext& c = Of(soap);
-    if (key != nullptr && std::strcmp(key, "User-Agent") == 0) value = c.core_->user_agent().c_str();
+    if (key != nullptr && key[0] == 'U' && std::strcmp(key, "User-Agent") == 0) value = c.core_->user_agent().c_str();
     // SOAP 1.2 carries the action in the Content-Type; the help page sends no SOAPAction.
-    if (key != nullptr && soap->version == 2 && std::strcmp(key, "SOAPAction") == 0) return SOAP_OK;
+    if (key != nullptr && soap->version == 2 && key[0] == 'S' && std::strcmp(key, "SOAPAction") == 0) return SOAP_OK;
     return c.post_header_(soap, key, value);
   }
 
@@ -276,40 +279,17 @@ struct PolicyHooks {
     }
     if (c.in_body_) {
       if (c.tracing_) c.TraceSegment(false, std::string_view(data, n));
-      if (!c.envelope_probed_) {
-        // The envelope's version, from the namespace its root element declares (for the
-        // message should the server answer in the other version).
-        c.envelope_probed_ = true;
-        static constexpr std::string_view k11 = "http://schemas.xmlsoap.org/soap/envelope/";
-        static constexpr std::string_view k12 = "http://www.w3.org/2003/05/soap-envelope";
-        const size_t probe = std::min<size_t>(n, 2048);
-        const void* v11 = ::memmem(data, probe, k11.data(), k11.size());
-        const void* v12 = ::memmem(data, probe, k12.data(), k12.size());
-        if (v11 != nullptr || v12 != nullptr) {
-          c.seen_.envelope_version_seen = v12 == nullptr || (v11 != nullptr && v11 < v12) ? 1 : 2;
-        }
-      }
       if (!c.guard_.Feed(data, n)) {
         c.seen_.xml_error = c.guard_.error();
         return SOAP_SYNTAX_ERROR;
       }
       return SOAP_OK;
     }
-    // The headers (raw, possibly in several buffers); the part of the buffer after them comes
-    // again as the body once gSOAP has parsed them.
-    c.received_head_.append(data, n);
-    const size_t end = c.received_head_.find("\r\n\r\n");
-    if (c.tracing_) {
-      const size_t before = c.received_head_.size() - n;
-      const size_t take = end == std::string::npos ? n : end + 4 - std::min(before, end + 4);
-      c.TraceSegment(false, std::string_view(data, take));
-    }
-    if (end != std::string::npos) {
-      c.in_body_ = true;
-      WipeString(c.received_head_);
-    } else if (c.received_head_.size() > 65536) {
-      c.received_head_.erase(0, c.received_head_.size() - 3);  // enough to find "\r\n\r\n"
-    }
+    // The answer's headers: Recv handed them to gSOAP whole, at the start of this first raw
+    // buffer (final_head_ bytes); the part of the buffer after them comes again as the body
+    // once gSOAP has parsed them.
+    if (c.tracing_) c.TraceSegment(false, std::string_view(data, std::min(n, c.final_head_)));
+    c.in_body_ = true;
     return SOAP_OK;
   }
 
@@ -594,6 +574,17 @@ Redactor PolicyContext::MakeRedactor() const {
   return redactor;
 }
 
+// Which SOAP version the answer's envelope declared (its root element's namespace), for the
+// message should the server answer in the other version: searched in gSOAP's buffer only when
+// a call fails, where a short answer (the kind that mixes up versions) still is whole.
+void PolicyContext::NoteEnvelopeVersion() {
+  static constexpr std::string_view k11 = "http://schemas.xmlsoap.org/soap/envelope/";
+  static constexpr std::string_view k12 = "http://www.w3.org/2003/05/soap-envelope";
+  const std::string_view start(soap_->buf, std::min(buf_used_, sizeof soap_->buf));
+  const std::size_t v11 = start.find(k11), v12 = start.find(k12);
+  if (v11 != std::string_view::npos || v12 != std::string_view::npos) seen_.envelope_version_seen = v11 < v12 ? 1 : 2;
+}
+
 // The one place where gSOAP's fault texts are read: as ServerText, for the redactor.
 void PolicyContext::CollectFault() {
   if (soap_->fault == nullptr) return;
@@ -629,6 +620,7 @@ Status PolicyContext::EndCall(int rc, bool delivered) {
     if (seen_.http_status == 0 && !framer_.in_head()) seen_.http_status = framer_.status();
     if (read_past_end_ && seen_.http_status != 0) seen_.body_ended_early = true;
     if (rc == SOAP_FAULT || rc == SOAP_CLI_FAULT || rc == SOAP_SVR_FAULT) CollectFault();
+    NoteEnvelopeVersion();
     redactor.emplace(MakeRedactor());
     out = MapError(rc, seen_, *redactor);
   }
@@ -656,7 +648,6 @@ Status PolicyContext::EndCall(int rc, bool delivered) {
 void PolicyContext::WipeCall(bool whole_buffer) {
   for (Segment& segment : segments_) segment.bytes.Wipe();
   segments_.clear();
-  WipeString(received_head_);
   seen_.xml_error.Clear();
   seen_.tls_verify_error.Clear();
   seen_.fault_code.Wipe();

@@ -24,6 +24,9 @@ Status ValidateXmlText(std::string_view field, std::string_view text) {
   };
   std::size_t i = 0;
   while (i < text.size()) {
+    // Runs of printable ASCII (nearly all text) in a tight loop; the rest decoded below.
+    while (i < text.size() && static_cast<unsigned char>(text[i] - 0x20) < 0x5F) ++i;
+    if (i == text.size()) break;
     auto b0 = static_cast<unsigned char>(text[i]);
     std::uint32_t cp = 0;
     std::size_t len = 0;

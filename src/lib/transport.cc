@@ -255,6 +255,8 @@ StatusOr<std::shared_ptr<TlsContext>> TlsContext::Create(const Options& options)
   // HTTP frames its messages: a connection is closed without the close_notify exchange, so
   // closing never waits for the server.
   SSL_CTX_set_quiet_shutdown(ctx, 1);
+  // Read what has arrived in one go (a record's header and body in one recv(), not two).
+  SSL_CTX_set_read_ahead(ctx, 1);
   SSL_CTX_set_info_callback(ctx, &OnTlsEvent);
   SSL_CTX_set_ex_data(ctx, TlsContextIndex(), tls.get());
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);

@@ -129,6 +129,7 @@ class PolicyContext {
   void TraceSegment(bool sent, std::string_view bytes, bool whole_message = false);
   Redactor MakeRedactor() const;
   void CollectFault();
+  void NoteEnvelopeVersion();
   void WipeCall(bool whole_buffer);
 
   struct soap* soap_;
@@ -149,8 +150,7 @@ class PolicyContext {
   bool sending_ = false;        // the last I/O was a send (the next receive starts an answer)
   XmlGuard guard_;
   bool in_body_ = false;        // fpreparerecv: the answer's headers are over
-  std::string received_head_;   // fpreparerecv: the headers so far
-  bool envelope_probed_ = false;  // the body's start was searched for the envelope's version
+  std::size_t final_head_ = 0;  // the length of the final answer's headers
   const std::string_view* call_secrets_ = nullptr;
   std::size_t call_secret_count_ = 0;
   std::vector<std::string> owned_secrets_;
