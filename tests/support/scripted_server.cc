@@ -9,6 +9,7 @@
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -215,11 +216,18 @@ ScriptedServer::ScriptedServer(ScriptedServerOptions options, Script script)
   }
   listen_fd_ = fd;
   port_ = ntohs(addr.sin_port);
+  if (::pipe2(wake_, O_CLOEXEC) != 0) {
+    ::close(fd);
+    if (ctx_ != nullptr) SSL_CTX_free(static_cast<SSL_CTX*>(ctx_));
+    throw std::runtime_error("ScriptedServer: pipe");
+  }
   acceptor_ = std::thread([this] { Accept(); });
 }
 
 ScriptedServer::~ScriptedServer() {
   stop_ = true;
+  const char wake = 1;
+  (void)!::write(wake_[1], &wake, 1);  // the acceptor returns from poll() at once
   acceptor_.join();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -229,6 +237,8 @@ ScriptedServer::~ScriptedServer() {
   }
   for (auto& t : threads_) t.join();
   ::close(listen_fd_);
+  ::close(wake_[0]);
+  ::close(wake_[1]);
   if (ctx_ != nullptr) SSL_CTX_free(static_cast<SSL_CTX*>(ctx_));
 }
 
@@ -254,8 +264,8 @@ bool ScriptedServer::Sleep(milliseconds d) const {
 
 void ScriptedServer::Accept() {
   while (!stop_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 20) <= 0) continue;
+    pollfd p[2] = {{listen_fd_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+    if (::poll(p, 2, 200) <= 0 || (p[0].revents & POLLIN) == 0) continue;
     const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
     const int one = 1;

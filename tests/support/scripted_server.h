@@ -97,6 +97,7 @@ class ScriptedServer {
   Script script_;
   void* ctx_ = nullptr;  // SSL_CTX*
   int listen_fd_ = -1;
+  int wake_[2] = {-1, -1};  // a pipe that wakes the acceptor when stopping
   int port_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
