@@ -14,12 +14,18 @@ DEB_PACKAGES := g++ cmake make pkg-config gsoap libgsoap-dev libssl-dev zlib1g-d
   doctest-dev libcli11-dev nlohmann-json3-dev libxml2-dev libxml2-utils curl tinyproxy \
   libbenchmark-dev
 
+# For Makefile.gsoap's WSDL tools (tools/wsdl: OPERATIONS, fetch, diff): Python 3 with lxml.
+DEB_PACKAGES += python3 python3-lxml
+
 # For the install tests and the API docs: dpkg-shlibdeps (CPack's .deb) and Doxygen.
 DEB_PACKAGES += dpkg-dev doxygen
 
 # For the sanitizer tests (labels fuzz, asan, valgrind): clang with libFuzzer and the sanitizer
 # runtimes, and valgrind.
 DEB_PACKAGES += clang libclang-rt-14-dev valgrind
+
+# For bench/engine_costs.sh: system calls per call (strace -c -f).
+DEB_PACKAGES += strace
 
 .PHONY: demo test deps interop-deps interop build generate check-generated clean
 

@@ -5,9 +5,14 @@
 // (HTTP/1.1 keep-alive) unless the request says "Connection: close". One thread, epoll, no
 // XML parsing: whatever time a client spends against it is the client's own.
 //
-//   brightoffice-bench-canned [--port N] [--tls-cert FILE --tls-key FILE]
+//   brightoffice-bench-canned [--port N] [--tls-cert FILE --tls-key FILE] [--close]
 // prints "listening on http://127.0.0.1:PORT/Webservices/BrightOfficeAPI.asmx" (https with TLS)
 // once ready. With TLS each connection is a non-blocking OpenSSL server session.
+// --close: every reply says "Connection: close" and the server closes the connection after it,
+// whatever the request asked (as ASMX does after a fault): every call needs a new connection.
+// On SIGUSR1 it prints one line of counters to stderr:
+//   "connections N requests N tls_handshakes N tls_resumed N"
+// (tls_resumed: handshakes that resumed an earlier TLS session).
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,6 +25,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -38,7 +44,11 @@ struct Conn {
   size_t out_off = 0;
   bool close_after = false;
   bool closing = false;  // our side is shut down; waiting for the client's EOF
+  bool handshake_counted = false;
 };
+
+volatile std::sig_atomic_t g_print_stats = 0;
+extern "C" void OnUsr1(int) { g_print_stats = 1; }
 
 // Length of the first complete request in `in` (0 when incomplete); sets `close`.
 size_t CompleteRequest(const std::string& in, bool& close) {
@@ -69,6 +79,7 @@ size_t CompleteRequest(const std::string& in, bool& close) {
 int main(int argc, char** argv) {
   int port = 0;
   std::string cert, key;
+  bool close_always = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
       port = std::atoi(argv[++i]);
@@ -76,8 +87,10 @@ int main(int argc, char** argv) {
       cert = argv[++i];
     } else if (std::strcmp(argv[i], "--tls-key") == 0 && i + 1 < argc) {
       key = argv[++i];
+    } else if (std::strcmp(argv[i], "--close") == 0) {
+      close_always = true;
     } else {
-      std::fprintf(stderr, "usage: %s [--port N] [--tls-cert FILE --tls-key FILE]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--port N] [--tls-cert FILE --tls-key FILE] [--close]\n", argv[0]);
       return 2;
     }
   }
@@ -93,6 +106,10 @@ int main(int argc, char** argv) {
     }
   }
   signal(SIGPIPE, SIG_IGN);
+  struct sigaction usr1 {};
+  usr1.sa_handler = &OnUsr1;  // no SA_RESTART: epoll_wait returns EINTR
+  sigaction(SIGUSR1, &usr1, nullptr);
+  unsigned long stat_connections = 0, stat_requests = 0, stat_handshakes = 0, stat_resumed = 0;
   const std::string reply = brightoffice::bench::CannedHttpReply();
   // To a "Connection: close" request the reply says so too, as ASMX/IIS do; clients then do not
   // return the connection to their pool.
@@ -173,6 +190,12 @@ int main(int argc, char** argv) {
 
   for (;;) {
     int n = epoll_wait(ep, events, 64, -1);
+    if (g_print_stats) {
+      g_print_stats = 0;
+      std::fprintf(stderr, "connections %lu requests %lu tls_handshakes %lu tls_resumed %lu\n", stat_connections,
+                   stat_requests, stat_handshakes, stat_resumed);
+      std::fflush(stderr);
+    }
     if (n < 0) {
       if (errno == EINTR) continue;
       break;
@@ -183,6 +206,7 @@ int main(int argc, char** argv) {
         for (;;) {
           int cfd = ::accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK);
           if (cfd < 0) break;
+          ++stat_connections;
           setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
           epoll_event e{};
           e.events = EPOLLIN;
@@ -218,6 +242,11 @@ int main(int argc, char** argv) {
       for (;;) {
         if (c.ssl != nullptr) {
           const int r = SSL_read(c.ssl, buf, sizeof buf);
+          if (!c.handshake_counted && SSL_is_init_finished(c.ssl)) {
+            c.handshake_counted = true;
+            ++stat_handshakes;
+            if (SSL_session_reused(c.ssl)) ++stat_resumed;
+          }
           if (r > 0) {
             c.in.append(buf, static_cast<size_t>(r));
             continue;
@@ -246,6 +275,8 @@ int main(int argc, char** argv) {
       if (c.closing) c.in.clear();
       while (size_t used = CompleteRequest(c.in, close)) {
         c.in.erase(0, used);
+        ++stat_requests;
+        close = close || close_always;
         c.out += close ? reply_close : reply;
         c.close_after = c.close_after || close;
         if (close) break;

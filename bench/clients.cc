@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -262,6 +263,9 @@ std::unique_ptr<ClientFactory> ClientFactory::Make(const std::string& kind, cons
     options.endpoint = config.endpoint;
     options.keep_alive = config.keep_alive;
     options.ca_file = config.ca_file;
+    if (config.timeout_ms > 0) {
+      options.connect_timeout = options.io_timeout = options.deadline = std::chrono::milliseconds(config.timeout_ms);
+    }
     auto client = Client::Create(options, {kApiUser, Secret(kApiPassword)});
     if (!client.ok()) {
       *error = client.status().ToString();

@@ -27,6 +27,8 @@ struct ClientConfig {
   std::string endpoint;     // http://127.0.0.1:PORT/Webservices/BrightOfficeAPI.asmx
   bool keep_alive = true;   // false: a new connection per call
   std::string ca_file;      // https only
+  long timeout_ms = 0;      // facade: > 0 sets connect_timeout, io_timeout and deadline (for
+                            // runs under valgrind); 0 keeps the library's defaults
 };
 
 /// "facade", "raw_proxy" or "raw_socket". One object per calling thread, except that facade

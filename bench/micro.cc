@@ -31,7 +31,7 @@
 #include "canned_reply.h"
 #include "clients.h"
 #include "raw_request.h"
-#include "internal/adapter.h"
+#include "internal/operations.h"
 #include "internal/gsoap_connection.h"
 #include "internal/text.h"
 #include "internal/xml_guard.h"
@@ -234,7 +234,7 @@ void BM_Facade_RequestHolder(benchmark::State& state) {
   const ApiCredentials credentials{bench::kApiUser, Secret(bench::kApiPassword)};
   AllocScope allocs(state);
   for (auto _ : state) {
-    internal::RequestHolder request(customer, credentials);
+    internal::customer_user::RequestHolder<internal::ConfirmCustomerUserMfaOp::Request> request(customer, credentials);
     benchmark::DoNotOptimize(request.get());
   }
 }
@@ -243,15 +243,15 @@ BENCHMARK(BM_Facade_RequestHolder);
 void BM_Facade_FromWire(benchmark::State& state) {
   std::string message = "MFA confirmed for jane@example.com (00000000-0000-0000-0000-000000000000) newpw=no tmppw=no";
   std::string empty;
-  internal::wire::Result result;
+  internal::customer_user::wire::Result result;
   result.SuccessCode = "SUCCESS";
   result.Message = &message;
   result.ExceptionMessage = &empty;
   result.IsSystemError = false;
-  internal::wire::Response response;
-  response.ConfirmCustomerUserMFAResult = &result;
   AllocScope allocs(state);
-  for (auto _ : state) benchmark::DoNotOptimize(internal::FromWire(response));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(internal::customer_user::ReadResult(&result, internal::ConfirmCustomerUserMfaOp::kInfo.result_element));
+  }
 }
 BENCHMARK(BM_Facade_FromWire);
 
@@ -273,7 +273,7 @@ void BM_Facade_XmlGuard(benchmark::State& state) {
   const std::string body = bench::CannedResponseBody();
   AllocScope allocs(state);
   for (auto _ : state) {
-    internal::XmlGuard guard(32);
+    internal::XmlGuard guard(32, internal::ConfirmCustomerUserMfaOp::kInfo.result_element);
     benchmark::DoNotOptimize(guard.Feed(body.data(), body.size()));
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));

@@ -47,6 +47,33 @@ for ep in "$canned" "$mock_ep"; do
   # must notice (gSOAP's own liveness poll is skipped since 85b9dc3).
   "$bin/brightoffice-bench-load" --client facade --endpoint "$ep" --calls 250 --warmup 2
 done
+# Issue 13's measurements (bench/engine_costs.sh): a server that closes after every answer, the
+# cold start over HTTPS on a new client, and the canned server's TLS handshake counters.
+start canned_close "$bin/brightoffice-bench-canned" --close
+for client in facade raw_proxy; do
+  "$bin/brightoffice-bench-load" --client "$client" --endpoint "$EP" --calls 20 --warmup 2
+done
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" \
+  -keyout "$tmp/server-key.pem" -out "$tmp/server-cert.pem" >/dev/null 2>&1
+start canned_tls "$bin/brightoffice-bench-canned" --tls-cert "$tmp/server-cert.pem" --tls-key "$tmp/server-key.pem"
+tls_ep=$EP
+tls_pid=${pids[-1]}
+for client in facade raw_proxy; do
+  for extra in "" --after-one-call; do
+    "$bin/brightoffice-bench-cold-start" --client "$client" --endpoint "$tls_ep" --ca-file "$tmp/server-cert.pem" \
+      --callers 4 --repeat 2 $extra
+  done
+done
+"$bin/brightoffice-bench-cold-start" --client facade --endpoint "$canned" --callers 2 --repeat 2 --json
+kill -USR1 "$tls_pid"
+for _ in $(seq 1 100); do grep -q '^connections' "$tmp/canned_tls.err" && break; sleep 0.05; done
+# Every connection made a TLS handshake, and raw_proxy alone opened 2 x 4 (one proxy per caller).
+if ! awk '/^connections/ { ok = $6 >= 8 && $6 == $2 } END { exit !ok }' "$tmp/canned_tls.err"; then
+  echo "smoke: the TLS server's counters are wrong: $(cat "$tmp/canned_tls.err")" >&2
+  exit 1
+fi
+echo "TLS server: $(grep '^connections' "$tmp/canned_tls.err" | tail -1)"
+
 "$bin/brightoffice-bench-memory" --endpoint "$canned" --first 10 --total 50
 "$bin/brightoffice-bench-memory" --endpoint "$canned" --client raw_proxy --first 10 --total 50
 "$bin/brightoffice-bench-micro" --benchmark_min_time=0.001 >"$tmp/micro.txt"

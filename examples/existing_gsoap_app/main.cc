@@ -7,6 +7,9 @@
 //   1. through the generated proxy brightoffice_gsoap::BrightOfficeAPISoapProxy (SOAP 1.1
 //      and SOAP 1.2), from the installed bindings (brightoffice::bindings);
 //   2. through the facade brightoffice::Client (brightoffice::brightoffice).
+// Its own Calculator client and the BrightOffice proxy both run under the library's transport
+// policy (<brightoffice/gsoap/policy.h>): a deadline, verified TLS, response limits, typed
+// errors and a redacted trace for gSOAP calls the application makes itself.
 //
 //   existing_gsoap_app BRIGHTOFFICE_ENDPOINT
 //
@@ -17,6 +20,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -27,8 +31,9 @@
 #include "soapCalculatorService.h"
 #include "Calculator.nsmap"  // ... and its own global namespace table, defined here once.
 
-// The BrightOffice bindings and facade, installed.
+// The BrightOffice bindings, facade and transport policy, installed.
 #include <brightoffice/client.h>
+#include <brightoffice/gsoap/policy.h>
 #include <brightoffice_gsoapBrightOfficeAPISoapProxy.h>
 
 namespace {
@@ -59,10 +64,15 @@ const Namespace kBrightOfficeSoap11[] = {
     {nullptr, nullptr, nullptr, nullptr},
 };
 
-// One ConfirmCustomerUserMFA call through the generated proxy; returns the SuccessCode.
-std::string RawCall(const std::string& endpoint, bool soap11) {
+// One ConfirmCustomerUserMFA call through the generated proxy, under the transport policy;
+// returns the SuccessCode.
+std::string RawCall(const brightoffice::gsoap::Policy& policy, const std::string& endpoint, bool soap11) {
   brightoffice_gsoap::BrightOfficeAPISoapProxy proxy(SOAP_C_UTFSTRING);
   if (soap11) soap_set_namespaces(proxy.soap, kBrightOfficeSoap11);
+  if (brightoffice::Status s = policy.Attach(proxy.soap); !s.ok()) {
+    std::cerr << s.ToString() << "\n";
+    return "";
+  }
   std::string username = "api-user", password = "api-secret";
   std::string email = "jane.doe@example.com", code = "123456";
   brightoffice_gsoap::tempuri__UserInfo user;
@@ -78,11 +88,15 @@ std::string RawCall(const std::string& endpoint, bool soap11) {
   brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFAResponse response;
   // ConfirmCustomerUserMFA is the SOAP 1.1 binding's method, ConfirmCustomerUserMFA_ the SOAP
   // 1.2 one; either sends the envelope version of the namespace table installed.
+  // The secrets of this call: hidden in its errors and trace, wiped after it.
+  policy.AddSecret(proxy.soap, password);
+  policy.AddSecret(proxy.soap, code);
   int rc = soap11 ? proxy.ConfirmCustomerUserMFA(endpoint.c_str(), nullptr, &request, response)
                   : proxy.ConfirmCustomerUserMFA_(endpoint.c_str(), nullptr, &request, response);
+  const brightoffice::Status status = policy.Check(proxy.soap, rc);  // typed, like the facade's
   std::string result;
-  if (rc != SOAP_OK) {
-    proxy.soap_stream_fault(std::cerr);
+  if (!status.ok()) {
+    std::cerr << status.ToString() << "\n";
   } else if (response.ConfirmCustomerUserMFAResult != nullptr) {
     result = response.ConfirmCustomerUserMFAResult->SuccessCode;
   }
@@ -99,6 +113,16 @@ int main(int argc, char** argv) {
   }
   const std::string endpoint = argv[1];
   bool ok = true;
+
+  // The library's transport policy for the application's own gSOAP calls. No endpoint: each
+  // call's own is checked when it connects.
+  brightoffice::Options policy_options;
+  policy_options.deadline = std::chrono::seconds(10);
+  auto policy = brightoffice::gsoap::Policy::Create(policy_options);
+  if (!policy) {
+    std::cerr << policy.status().ToString() << "\n";
+    return 1;
+  }
 
   // The gSOAP runtime's global namespace table is this program's own (Calculator.nsmap, with
   // its ns1 prefix): linking BrightOffice added no second set of gSOAP globals.
@@ -129,22 +153,27 @@ int main(int argc, char** argv) {
     service.destroy();
   });
 
-  // Its own client.
+  // Its own client, under the library's transport policy.
   CalculatorProxy calculator;
+  if (brightoffice::Status s = policy->Attach(calculator.soap); !s.ok()) {
+    std::cerr << s.ToString() << "\n";
+    return 1;
+  }
   _ns1__Add add;
   add.a = 2;
   add.b = 40;
   _ns1__AddResponse sum;
   int rc = calculator.Add(calculator_endpoint.c_str(), nullptr, &add, sum);
-  if (rc != SOAP_OK) calculator.soap_stream_fault(std::cerr);
-  ok &= Expect(rc == SOAP_OK && sum.sum == 42, "own Calculator service: 2 + 40 = " + std::to_string(sum.sum));
+  const brightoffice::Status added = policy->Check(calculator.soap, rc);
+  if (!added.ok()) std::cerr << added.ToString() << "\n";
+  ok &= Expect(added.ok() && sum.sum == 42, "own Calculator service: 2 + 40 = " + std::to_string(sum.sum));
   calculator.destroy();
   server.join();
 
   // BrightOffice through the generated proxy, SOAP 1.1 and SOAP 1.2.
-  std::string code = RawCall(endpoint, true);
+  std::string code = RawCall(*policy, endpoint, true);
   ok &= Expect(code == "SUCCESS", "BrightOfficeAPISoapProxy, SOAP 1.1: " + code);
-  code = RawCall(endpoint, false);
+  code = RawCall(*policy, endpoint, false);
   ok &= Expect(code == "SUCCESS", "BrightOfficeAPISoapProxy, SOAP 1.2: " + code);
 
   // BrightOffice through the facade.

@@ -36,12 +36,12 @@ std::optional<Guid> Guid::Parse(std::string_view text) {
 
 std::string Guid::ToString() const {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  std::string out(36, '-');  // the hyphens in place; each byte's two digits around them
+  std::size_t at = 0;
   for (std::size_t i = 0; i < bytes_.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[bytes_[i] >> 4];
-    out += kHex[bytes_[i] & 0xF];
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;
+    out[at++] = kHex[bytes_[i] >> 4];
+    out[at++] = kHex[bytes_[i] & 0xF];
   }
   return out;
 }

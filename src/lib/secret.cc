@@ -5,7 +5,9 @@
 
 namespace brightoffice {
 
-Secret::Secret(Secret&& other) noexcept : value_(other.value_) { other.Wipe(); }
+// Moving takes the other's buffer (a long text is not copied at all); what the other keeps of a
+// short text (std::string's in-object buffer) is wiped.
+Secret::Secret(Secret&& other) noexcept : value_(std::move(other.value_)) { other.Wipe(); }
 
 Secret& Secret::operator=(const Secret& other) {
   if (this != &other) {
@@ -18,7 +20,7 @@ Secret& Secret::operator=(const Secret& other) {
 Secret& Secret::operator=(Secret&& other) noexcept {
   if (this != &other) {
     Wipe();
-    value_ = other.value_;
+    value_ = std::move(other.value_);
     other.Wipe();
   }
   return *this;

@@ -5,6 +5,7 @@ namespace brightoffice {
 
 std::string_view ToString(ErrorKind kind) noexcept {
   switch (kind) {
+    case ErrorKind::kOk: return "ok";
     case ErrorKind::kInvalidArgument: return "invalid_argument";
     case ErrorKind::kConnection: return "connection";
     case ErrorKind::kTls: return "tls";
@@ -12,13 +13,14 @@ std::string_view ToString(ErrorKind kind) noexcept {
     case ErrorKind::kHttpStatus: return "http_status";
     case ErrorKind::kSoapFault: return "soap_fault";
     case ErrorKind::kMalformedResponse: return "malformed_response";
+    case ErrorKind::kUnimplemented: return "unimplemented";
   }
   return "unknown";
 }
 
 std::string Status::ToString() const {
   if (ok()) return "ok";
-  return std::string(brightoffice::ToString(*kind_)) + ": " + message_;
+  return std::string(brightoffice::ToString(kind_)) + ": " + message_;
 }
 
 }  // namespace brightoffice

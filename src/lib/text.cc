@@ -24,6 +24,9 @@ Status ValidateXmlText(std::string_view field, std::string_view text) {
   };
   std::size_t i = 0;
   while (i < text.size()) {
+    // Runs of printable ASCII (nearly all text) in a tight loop; the rest decoded below.
+    while (i < text.size() && static_cast<unsigned char>(text[i] - 0x20) < 0x5F) ++i;
+    if (i == text.size()) break;
     auto b0 = static_cast<unsigned char>(text[i]);
     std::uint32_t cp = 0;
     std::size_t len = 0;
@@ -57,10 +60,28 @@ Status ValidateXmlText(std::string_view field, std::string_view text) {
   return Status();
 }
 
-Redactor::~Redactor() {
-  for (auto& needle : needles_) {
-    if (!needle.empty()) OPENSSL_cleanse(needle.data(), needle.size());
+void WipeString(std::string& s) noexcept {
+  if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
+  s.clear();
+}
+
+void ServerText::Wipe() noexcept { WipeString(text_); }
+
+void ServerMessage::Clear() noexcept {
+  for (auto& part : parts_) {
+    if (part.first) WipeString(part.second);
   }
+  parts_.clear();
+}
+
+Redactor::~Redactor() {
+  for (auto& needle : needles_) WipeString(needle);
+}
+
+SafeText Redactor::Render(const ServerMessage& message) const {
+  std::string out;
+  for (const auto& [from_server, text] : message.parts_) out += from_server ? Apply(text) : text;
+  return SafeText(std::move(out));
 }
 
 void Redactor::Add(std::string_view secret) {
@@ -75,33 +96,35 @@ void Redactor::Add(std::string_view secret) {
 namespace {
 
 // Decodes the XML reference at text[pos] ('&' ... ';') into UTF-8; returns its length in the
-// text, 0 when it is not a known reference.
+// text, 0 when it is not a known reference. Numeric references may carry any number of leading
+// zeros (valid XML: "&#x0000000039;" is '9'); the scan stops at the first byte that cannot
+// continue one, so a run of '&' costs no more than its length.
 std::size_t DecodeReference(std::string_view text, std::size_t pos, std::string& out) {
-  const std::size_t end = text.find(';', pos);
-  if (end == std::string_view::npos || end - pos > 12) return 0;
-  const std::string_view name = text.substr(pos + 1, end - pos - 1);
   static const std::pair<std::string_view, char> kNamed[] = {
-      {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}};
-  for (const auto& [n, c] : kNamed) {
-    if (name == n) {
+      {"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'}, {"apos;", '\''}};
+  const std::string_view rest = text.substr(pos + 1);
+  for (const auto& [name, c] : kNamed) {
+    if (rest.substr(0, name.size()) == name) {
       out.assign(1, c);
-      return end - pos + 1;
+      return name.size() + 1;
     }
   }
-  if (name.size() < 2 || name[0] != '#') return 0;
+  if (rest.empty() || rest[0] != '#') return 0;
+  const bool hex = rest.size() > 1 && (rest[1] == 'x' || rest[1] == 'X');
+  std::size_t i = hex ? 2 : 1;
+  const std::size_t first_digit = i;
   std::uint32_t cp = 0;
-  const bool hex = name[1] == 'x' || name[1] == 'X';
-  const std::string_view digits = name.substr(hex ? 2 : 1);
-  if (digits.empty()) return 0;
-  for (char ch : digits) {
+  for (; i < rest.size(); ++i) {
+    const char ch = rest[i];
     int v;
     if (ch >= '0' && ch <= '9') v = ch - '0';
     else if (hex && ch >= 'a' && ch <= 'f') v = ch - 'a' + 10;
     else if (hex && ch >= 'A' && ch <= 'F') v = ch - 'A' + 10;
-    else return 0;
+    else break;
     cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
     if (cp > 0x10FFFF) return 0;
   }
+  if (i == first_digit || i >= rest.size() || rest[i] != ';') return 0;
   out.clear();
   if (cp < 0x80) {
     out += static_cast<char>(cp);
@@ -118,7 +141,23 @@ std::size_t DecodeReference(std::string_view text, std::size_t pos, std::string&
     out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
-  return end - pos + 1;
+  return i + 2;  // '&', the name up to i, ';'
+}
+
+int HexValue(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+  return -1;
+}
+
+// Decodes a %XX escape at text[pos] into one byte; returns 3, or 0 when it is none.
+std::size_t DecodePercent(std::string_view text, std::size_t pos, std::string& out) {
+  if (pos + 2 >= text.size()) return 0;
+  const int hi = HexValue(text[pos + 1]), lo = HexValue(text[pos + 2]);
+  if (hi < 0 || lo < 0) return 0;
+  out.assign(1, static_cast<char>(hi * 16 + lo));
+  return 3;
 }
 
 }  // namespace
@@ -128,8 +167,8 @@ std::size_t Redactor::MatchAt(std::string_view text, std::size_t pos, std::strin
   std::string decoded;
   while (s < secret.size()) {
     if (t >= text.size()) return 0;
-    if (text[t] == '&') {
-      const std::size_t n = DecodeReference(text, t, decoded);
+    if (text[t] == '&' || text[t] == '%') {
+      const std::size_t n = text[t] == '&' ? DecodeReference(text, t, decoded) : DecodePercent(text, t, decoded);
       if (n > 0) {
         if (secret.substr(s, decoded.size()) != decoded) return 0;
         s += decoded.size();
@@ -149,6 +188,7 @@ std::string Redactor::Apply(std::string_view text) const {
   // Only positions that hold a secret's first byte or a character reference can start a match.
   bool may_start[256] = {};
   may_start[static_cast<unsigned char>('&')] = true;
+  may_start[static_cast<unsigned char>('%')] = true;
   for (const auto& needle : needles_) may_start[static_cast<unsigned char>(needle[0])] = true;
   std::string out;
   out.reserve(text.size());

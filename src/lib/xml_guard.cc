@@ -34,8 +34,8 @@ std::size_t Skip(const std::array<bool, 256>& stops, const char* data, std::size
 
 }  // namespace
 
-bool XmlGuard::Fail(std::string why) {
-  error_ = std::move(why);
+bool XmlGuard::Fail(SafeText why) {
+  error_ << std::move(why);
   return false;
 }
 
@@ -53,11 +53,11 @@ void XmlGuard::EndName() {
   attributes_ = 0;
   std::string_view local = name_;
   if (const std::size_t colon = local.rfind(':'); colon != std::string_view::npos) local.remove_prefix(colon + 1);
-  if (local == "ConfirmCustomerUserMFAResult") ++results_;
+  if (!result_element_.empty() && local == result_element_) ++results_;
 }
 
 bool XmlGuard::Feed(const char* data, std::size_t n) {
-  if (!error_.empty()) return false;
+  if (failed()) return false;
   for (std::size_t i = 0; i < n; ++i) {
     if (utf8_pending_ > 0 || in_reference_) {
       // The rare states first: inside a UTF-8 sequence or an entity reference.
@@ -73,15 +73,37 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
         continue;
       }
       if (ch != ';') {
-        if (reference_.size() >= 12) return Fail("the response has an unterminated entity reference");
+        // gSOAP reads at most 6 characters between '&' and ';' correctly (soap_char's buffer
+        // holds 7, and a 7th leaves the ';' behind as text): a longer reference, even valid XML
+        // with leading zeros ("&#x0000000039;") or beyond U+FFFF in hex, would be misread (as
+        // NUL, cutting the text short, or as another character), so it is refused here.
+        if (reference_.size() >= 6) return Fail("the response has a character or entity reference longer than gSOAP reads");
         reference_ += ch;
         continue;
       }
       in_reference_ = false;
+      if (!reference_.empty() && reference_[0] == '#') {
+        const bool hex = reference_.size() > 1 && (reference_[1] == 'x' || reference_[1] == 'X');
+        const std::string_view digits = std::string_view(reference_).substr(hex ? 2 : 1);
+        unsigned long value = 0;
+        bool ok = !digits.empty();
+        for (char d : digits) {
+          const bool is_digit = (d >= '0' && d <= '9') || (hex && ((d >= 'a' && d <= 'f') || (d >= 'A' && d <= 'F')));
+          ok = ok && is_digit;
+          if (ok) value = value * (hex ? 16 : 10) + static_cast<unsigned long>(d <= '9' ? d - '0' : (d | 0x20) - 'a' + 10);
+        }
+        if (!ok) return Fail("the response has a malformed character reference");
+        const bool xml_char = value == 0x9 || value == 0xA || value == 0xD || (value >= 0x20 && value <= 0xD7FF) ||
+                              (value >= 0xE000 && value <= 0xFFFD) || (value >= 0x10000 && value <= 0x10FFFF);
+        if (!xml_char) return Fail("the response has a character reference to a character XML does not allow");
+        continue;
+      }
       if (reference_ != "amp" && reference_ != "lt" && reference_ != "gt" && reference_ != "quot" &&
-          reference_ != "apos" && (reference_.empty() || reference_[0] != '#')) {
-        return Fail("the response refers to an entity that is not predefined (&" + reference_ +
-                    ";): entities declared in a DTD are never expanded");
+          reference_ != "apos") {
+        // The entity's name is the server's text: quoted only through the redactor.
+        error_ << SafeText("the response refers to an entity that is not predefined (&") << ServerText(reference_)
+               << SafeText(";): entities declared in a DTD are never expanded");
+        return false;
       }
       continue;
     }
@@ -162,10 +184,12 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
         if (IsSpace(ch) || ch == '/' || ch == '>') {
           EndName();
           if (depth_ > max_depth_) {
-            return Fail("the response nests XML deeper than the limit of max_xml_depth (" +
-                        std::to_string(max_depth_) + " levels)");
+            return Fail(SafeText("the response nests XML deeper than the limit of max_xml_depth (") +
+                        SafeText::Number(max_depth_) + " levels)");
           }
-          if (results_ > 1) return Fail("the response has more than one ConfirmCustomerUserMFAResult element");
+          if (results_ > 1) {
+            return Fail(SafeText("the response has more than one ") + SafeText::Trusted(result_element_) + " element");
+          }
           empty_tag_ = ch == '/';
           state_ = State::kInTag;
           if (ch == '>') state_ = State::kText;
@@ -179,7 +203,7 @@ bool XmlGuard::Feed(const char* data, std::size_t n) {
           state_ = State::kQuote;
         } else if (ch == '=') {
           if (++attributes_ > kMaxAttributes) {
-            return Fail("the response has more than " + std::to_string(kMaxAttributes) +
+            return Fail(SafeText("the response has more than ") + SafeText::Number(kMaxAttributes) +
                         " attributes on one element");
           }
         } else if (ch == '>') {

@@ -16,7 +16,7 @@ void OnSignal(int) { g_stop = 1; }
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"BrightOffice API stand-in: answers ConfirmCustomerUserMFA by the test contract."};
+  CLI::App app{"BrightOffice API stand-in: answers ConfirmCustomerUserMFA and CustomerUserSendResetPassword by the test contract."};
   app.set_version_flag("--version", std::string(brightoffice::Version()));
   brightoffice::testing::MockServerOptions options;
   int latency_ms = 0;

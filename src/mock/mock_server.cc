@@ -3,15 +3,18 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,15 +23,16 @@
 #include <mutex>
 #include <optional>
 #include <regex>
-#include <set>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include <openssl/crypto.h>
 
 #include "brightoffice_gsoapBrightOfficeAPISoapService.h"
 #include "contract.h"
-#include "internal/adapter.h"
+#include "internal/operations.h"
+#include "internal/endpoint.h"
 
 namespace brightoffice::testing {
 
@@ -36,17 +40,233 @@ namespace brightoffice::testing {
 extern const unsigned char kMockWsdl[];
 extern const std::size_t kMockWsdlSize;
 
+}  // namespace brightoffice::testing
+
+namespace brightoffice::mock {
 namespace {
 
+using testing::MockServerOptions;
+using testing::RecordedRequest;
+using Clock = std::chrono::steady_clock;
+
 constexpr char kPath[] = "/Webservices/BrightOfficeAPI.asmx";
-constexpr char kAction[] = "http://tempuri.org/ConfirmCustomerUserMFA";
 constexpr char kEnv11[] = "http://schemas.xmlsoap.org/soap/envelope/";
 
-struct Connection;
+// How long the acceptor waits after accept() failed (out of file descriptors, say) before it
+// tries again, and how often it looks again at a full house.
+constexpr auto kAcceptBackoff = std::chrono::milliseconds(100);
+// Like ASMX's listener: an idle keep-alive connection is dropped after 15 s (seconds).
+constexpr int kIoTimeoutSeconds = 15;
+// After a 413, how long the mock keeps reading (and dropping) what the client still sends, so
+// that the client reads the answer instead of a reset.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+// gSOAP's own bound on what it reads: twice the request bound, at most its default (2 GB).
+constexpr std::size_t kMaxInflatedBytes = 0x7FFFFFFF;
+
+// Splits the bytes of one connection into requests. Given all that has arrived, gSOAP would
+// take the start of a pipelined next request into its buffer along with the current one, and
+// then lose it; so gSOAP gets the bytes of the current request only (its head, then
+// Content-Length bytes or a chunked body up to its last chunk and trailers), and what follows
+// waits here for the next request. Counts each request's bytes against the size bound.
+class RequestReader {
+ public:
+  using RawRecv = size_t (*)(struct soap*, char*, size_t);
+
+  explicit RequestReader(std::size_t max_request_bytes) : max_(max_request_bytes) {}
+
+  // Before each request. What gSOAP left unread of the previous one (say, white space after
+  // the envelope) is read and dropped first.
+  void Next() {
+    if (state_ == State::kDone || (state_ == State::kHead && bytes_ == 0)) {
+      Start();
+    } else {
+      skipping_ = true;
+    }
+  }
+
+  // Up to n bytes of the current request; 0 at its end, at the end of input (or a timeout),
+  // and once the request is larger than the bound.
+  size_t Read(struct soap* soap, RawRecv raw, char* data, size_t n) {
+    while (skipping_) {
+      if (too_large_ || !Fill(soap, raw)) return 0;
+      Consume(Frame(buffer_.data() + begin_, end_ - begin_));
+      if (too_large_) return 0;
+      if (state_ == State::kDone) Start();
+    }
+    if (too_large_ || state_ == State::kDone || !Fill(soap, raw)) return 0;
+    const size_t k = Frame(buffer_.data() + begin_, std::min(n, end_ - begin_));
+    std::memcpy(data, buffer_.data() + begin_, k);
+    Consume(k);
+    return too_large_ ? 0 : k;
+  }
+
+  bool too_large() const { return too_large_; }
+  std::size_t bytes() const { return bytes_; }  ///< Of the current request so far.
+
+ private:
+  enum class State { kHead, kBody, kChunkSize, kChunkData, kChunkEnd, kTrailers, kDone };
+
+  void Start() {
+    state_ = State::kHead;
+    skipping_ = false;
+    head_.clear();
+    chunk_line_.clear();
+    line_ = 0;
+    left_ = 0;
+    bytes_ = 0;
+  }
+
+  // Makes sure some unread bytes are buffered. False at the end of input.
+  bool Fill(struct soap* soap, RawRecv raw) {
+    if (begin_ < end_) return true;
+    if (buffer_.empty()) buffer_.resize(16 * 1024);
+    begin_ = 0;
+    end_ = raw(soap, buffer_.data(), buffer_.size());
+    return end_ > 0;
+  }
+
+  void Consume(size_t k) {
+    begin_ += k;
+    bytes_ += k;
+    if (bytes_ > max_) too_large_ = true;
+  }
+
+  // How many of the n bytes at p belong to the current request, moving through its framing.
+  size_t Frame(const char* p, size_t n) {
+    size_t i = 0;
+    while (i < n && state_ != State::kDone && !too_large_) {
+      switch (state_) {
+        case State::kHead: {
+          const char c = p[i++];
+          head_ += c;
+          if (c == '\n') {
+            // An empty line ends the head; empty lines before the request line are allowed.
+            if (line_ == 0 && head_.find_first_not_of("\r\n") != std::string::npos) EndOfHead();
+            line_ = 0;
+          } else if (c != '\r') {
+            ++line_;
+          }
+          break;
+        }
+        case State::kBody:
+        case State::kChunkData: {
+          const size_t k = static_cast<size_t>(std::min<std::uint64_t>(n - i, left_));
+          i += k;
+          left_ -= k;
+          if (left_ == 0) state_ = state_ == State::kBody ? State::kDone : State::kChunkEnd;
+          break;
+        }
+        case State::kChunkSize: {
+          const char c = p[i++];
+          if (c != '\n') {
+            if (chunk_line_.size() < 256) chunk_line_ += c;
+            break;
+          }
+          // Up to 16 hex digits, then perhaps ";extensions" (ignored): as gSOAP reads it.
+          std::uint64_t size = 0;
+          std::size_t digits = 0;
+          for (char d : chunk_line_.substr(std::min(chunk_line_.size(), chunk_line_.find_first_not_of(" \t")))) {
+            if (!std::isxdigit(static_cast<unsigned char>(d)) || digits == 16) break;
+            const int x = std::tolower(static_cast<unsigned char>(d));
+            size = size * 16 + static_cast<std::uint64_t>(x <= '9' ? x - '0' : x - 'a' + 10);
+            ++digits;
+          }
+          chunk_line_.clear();
+          if (digits == 0) {
+            state_ = State::kDone;  // not chunked framing: gSOAP refuses it (400)
+          } else if (size > max_) {
+            too_large_ = true;
+          } else if (size == 0) {
+            state_ = State::kTrailers;
+            line_ = 0;
+          } else {
+            left_ = size;
+            state_ = State::kChunkData;
+          }
+          break;
+        }
+        case State::kChunkEnd:
+          if (p[i++] == '\n') state_ = State::kChunkSize;
+          break;
+        case State::kTrailers: {
+          const char c = p[i++];
+          if (c == '\n') {
+            if (line_ == 0) state_ = State::kDone;
+            line_ = 0;
+          } else if (c != '\r') {
+            ++line_;
+          }
+          break;
+        }
+        case State::kDone:
+          break;
+      }
+    }
+    return i;
+  }
+
+  // The head is complete: how the body is framed (RFC 9112, 6.3): chunked, Content-Length,
+  // or none at all.
+  void EndOfHead() {
+    bool chunked = false;
+    std::optional<std::uint64_t> length;
+    std::istringstream lines(head_);
+    for (std::string line; std::getline(lines, line);) {
+      const auto colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::string name = line.substr(0, colon);
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::string value = line.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(" \t"));
+      value.erase(value.find_last_not_of(" \t\r") + 1);
+      if (name == "transfer-encoding") {
+        std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::tolower(c); });
+        chunked = chunked || value.find("chunked") != std::string::npos;
+      } else if (name == "content-length" && !value.empty() && value.size() <= 18 &&
+                 value.find_first_not_of("0123456789") == std::string::npos) {
+        length = std::stoull(value);
+      }
+    }
+    std::string().swap(head_);
+    if (chunked) {
+      state_ = State::kChunkSize;
+    } else if (length && *length > 0) {
+      if (bytes_ + *length > max_) too_large_ = true;
+      left_ = *length;
+      state_ = State::kBody;
+    } else {
+      state_ = State::kDone;
+    }
+  }
+
+  const std::size_t max_;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0, end_ = 0;  // the unread bytes in buffer_
+  State state_ = State::kHead;
+  bool skipping_ = false;
+  bool too_large_ = false;
+  std::string head_;        // the current request's head, while it arrives
+  std::string chunk_line_;  // the current chunk-size line
+  std::size_t line_ = 0;    // characters on the current head or trailer line (CR aside)
+  std::uint64_t left_ = 0;  // body or chunk bytes still to come
+  std::size_t bytes_ = 0;   // of the current request, including framing
+};
+
+// One connection being served.
+struct Connection {
+  struct soap* soap = nullptr;
+  SOAP_SOCKET fd = SOAP_INVALID_SOCKET;  // until gSOAP closes it (CloseSocket)
+  bool busy = false;                     // its request is being answered
+  Clock::time_point waiting_since;       // since when it has been waiting for a request
+  bool closed_to_make_room = false;
+  bool done = false;                     // its thread has finished
+  std::thread thread;
+};
 
 }  // namespace
 
-class MockServer::Impl {
+// What a running mock is: what the connection threads share. MockServer::Impl is this.
+class ServerCore {
  public:
   MockServerOptions options;
   std::vector<mock::FixtureRule> fixtures;
@@ -57,53 +277,116 @@ class MockServer::Impl {
   std::string tls_pem;  // the PEM file given to gSOAP (it keeps the pointer)
   std::atomic<bool> stopping{false};
   std::thread acceptor;
+  std::once_flag stop_once;
 
   mutable std::mutex mu;
-  std::condition_variable cv;  // wakes delayed answers on Stop()
-  std::set<struct soap*> live;  // connections being served
-  std::list<std::thread> workers;
-  std::vector<std::list<std::thread>::iterator> finished;  // workers that are done, to join
+  std::condition_variable stop_cv;  // wakes delayed answers on Stop()
+  std::condition_variable slot_cv;  // wakes the acceptor when a connection ends, and on Stop()
+  std::list<Connection> connections;
+  std::size_t serving = 0;  // connections whose thread has not finished
+  std::size_t closing = 0;  // of those, closed to make room and not finished yet
   std::vector<RecordedRequest> recorded;
   std::size_t answered = 0;
   std::size_t record_counter = 0;
 
-  ~Impl() { StopAll(); }
+  ServerCore() = default;
+  ServerCore(const ServerCore&) = delete;
+  ServerCore& operator=(const ServerCore&) = delete;
+  ~ServerCore() { StopAll(); }
 
   void AcceptLoop();
   Status SetUpTls();
   std::string Endpoint() const {
-    return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port) + kPath;
+    internal::Endpoint e;
+    e.https = tls;
+    e.host = "127.0.0.1";
+    e.port = port;
+    e.path_and_query = kPath;
+    return e.ToString();
   }
-  void Serve(struct soap* soap);
+  void Serve(Connection& c);
   void Record(std::string raw);
+
   // Waits `delay` unless the server stops first. Returns false when stopping.
   bool Wait(std::chrono::milliseconds delay) {
     std::unique_lock<std::mutex> lock(mu);
-    return !cv.wait_for(lock, delay, [this] { return stopping.load(); });
+    return !stop_cv.wait_for(lock, delay, [this] { return stopping.load(); });
+  }
+
+  // The connection waits for its next request (false) or answers one (true). Returns false
+  // when it was closed to make room.
+  bool SetBusy(Connection& c, bool busy) {
+    std::lock_guard<std::mutex> lock(mu);
+    c.busy = busy;
+    if (!busy) c.waiting_since = Clock::now();
+    return !c.closed_to_make_room;
+  }
+
+  // gSOAP closes the connection's socket: it is no longer ours to shut down.
+  void ForgetSocket(Connection& c, SOAP_SOCKET fd) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (c.fd == fd) c.fd = SOAP_INVALID_SOCKET;
+  }
+
+  // Shuts down the connection that has waited longest for a request (an idle keep-alive one,
+  // or one still sending its request, TLS handshake included); never one being answered.
+  // Its thread then ends. False when there is none.
+  bool CloseLongestWaitingLocked() {
+    Connection* victim = nullptr;
+    for (Connection& c : connections) {
+      if (c.done || c.busy || c.closed_to_make_room || !soap_valid_socket(c.fd)) continue;
+      if (!victim || c.waiting_since < victim->waiting_since) victim = &c;
+    }
+    if (!victim) return false;
+    victim->closed_to_make_room = true;
+    ++closing;
+    ::shutdown(victim->fd, SHUT_RDWR);
+    return true;
+  }
+
+  // Joins the threads of connections that have ended.
+  void ReapFinished() {
+    std::vector<std::thread> ended;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      for (auto it = connections.begin(); it != connections.end();) {
+        if (it->done) {
+          ended.push_back(std::move(it->thread));
+          it = connections.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    for (auto& t : ended) t.join();
   }
 
   void StopAll() {
-    if (stopping.exchange(true)) {
-      if (acceptor.joinable()) acceptor.join();
-      return;
-    }
-    cv.notify_all();
-    if (acceptor.joinable()) acceptor.join();
-    std::list<std::thread> threads;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      for (struct soap* s : live) {
-        if (soap_valid_socket(s->socket)) ::shutdown(s->socket, SHUT_RDWR);
+    std::call_once(stop_once, [this] {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        stopping = true;
       }
-      threads.swap(workers);
-    }
-    for (auto& t : threads) t.join();
-    if (master) {
-      soap_destroy(master);
-      soap_end(master);
-      soap_free(master);
-      master = nullptr;
-    }
+      stop_cv.notify_all();
+      slot_cv.notify_all();
+      if (acceptor.joinable()) acceptor.join();
+      std::vector<std::thread> threads;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        for (Connection& c : connections) {
+          if (soap_valid_socket(c.fd)) ::shutdown(c.fd, SHUT_RDWR);
+          if (c.thread.joinable()) threads.push_back(std::move(c.thread));
+        }
+      }
+      for (auto& t : threads) t.join();
+      connections.clear();
+      if (master) {
+        soap_destroy(master);
+        soap_end(master);
+        soap_free(master);
+        master = nullptr;
+      }
+    });
   }
 };
 
@@ -120,36 +403,59 @@ void UseRequestVersion(struct soap* soap) {
 
 // What the transport hooks saw of the request being served.
 struct RequestFacts {
-  std::size_t bytes = 0;     // bytes received for this request
   bool id_present = false;   // an <Id> element was read (gSOAP gives "" for absent and empty alike)
   std::string content_type;  // the request's Content-Type header
-  std::string head;          // the bytes up to the end of the headers, while looking for it
-  bool head_done = false;
-  std::optional<std::size_t> body_left;  // from Content-Length, once the headers are read
   void Reset() { *this = RequestFacts(); }
+};
+
+class MockService;
+
+// Per connection, reached from gSOAP's callbacks through soap->user.
+struct ConnectionState {
+  ServerCore* server;
+  Connection* connection;
+  MockService* service;
+  size_t (*recv)(struct soap*, char*, size_t);
+  int (*parse_header)(struct soap*, const char*, const char*);
+  RequestReader reader;
+  bool linger = false;  // read what the client still sends before closing (after a 413)
 };
 
 // Per connection: the generated service on its own context, plus the bytes read so far.
 class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
  public:
-  MockService(struct soap* context, MockServer::Impl* server)
-      : BrightOfficeAPISoapService(context), server_(server) {}
+  MockService(struct soap* context, ServerCore* server, Connection* connection)
+      : BrightOfficeAPISoapService(context), server_(server), connection_(connection) {}
 
-  int ConfirmCustomerUserMFA(::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFA* request,
-                             ::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFAResponse& response) override {
-    return Answer(request, response);
+  // Every operation the library describes (internal/operations.h), on both bindings, answered
+  // by one method from its description.
+  int ConfirmCustomerUserMFA(internal::ConfirmCustomerUserMfaOp::Request* request,
+                             internal::ConfirmCustomerUserMfaOp::Response& response) override {
+    return Answer<internal::ConfirmCustomerUserMfaOp>(request, response);
   }
-  int ConfirmCustomerUserMFA_(::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFA* request,
-                              ::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFAResponse& response) override {
-    return Answer(request, response);
+  int ConfirmCustomerUserMFA_(internal::ConfirmCustomerUserMfaOp::Request* request,
+                              internal::ConfirmCustomerUserMfaOp::Response& response) override {
+    return Answer<internal::ConfirmCustomerUserMfaOp>(request, response);
+  }
+  int CustomerUserSendResetPassword(internal::CustomerUserSendResetPasswordOp::Request* request,
+                                    internal::CustomerUserSendResetPasswordOp::Response& response) override {
+    return Answer<internal::CustomerUserSendResetPasswordOp>(request, response);
+  }
+  int CustomerUserSendResetPassword_(internal::CustomerUserSendResetPasswordOp::Request* request,
+                                     internal::CustomerUserSendResetPasswordOp::Response& response) override {
+    return Answer<internal::CustomerUserSendResetPasswordOp>(request, response);
   }
 
-  std::string captured;  // raw bytes received since the last answer
+  std::string captured;  // raw bytes of the request being read
   RequestFacts facts;
 
  private:
-  int Answer(::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFA* request,
-             ::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFAResponse& response) {
+  template <typename Op>
+  int Answer(typename Op::Request* request, typename Op::Response& response) {
+    if (!server_->SetBusy(*connection_, true)) {  // closed to make room meanwhile
+      soap->keep_alive = 0;
+      return SOAP_EOF;
+    }
     server_->Record(std::move(captured));
     captured.clear();
     UseRequestVersion(soap);
@@ -160,7 +466,7 @@ class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
       return SOAP_STOP;
     }
     // ASMX routes SOAP 1.1 by SOAPAction when the header is present, and faults on a wrong one.
-    if (soap->version == 1 && soap->action != nullptr && std::strcmp(soap->action, kAction) != 0) {
+    if (soap->version == 1 && soap->action != nullptr && Op::kInfo.soap_action != soap->action) {
       soap->keep_alive = 0;
       return soap_sender_fault(soap,
                                (std::string("Server did not recognize the value of HTTP Header SOAPAction: ") +
@@ -168,10 +474,10 @@ class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
                                "");
     }
     soap->action = nullptr;  // ASMX's SOAP 1.2 answers carry no action= parameter
-    internal::ReceivedRequest received;
-    if (request) received = internal::FromWire(*request);
+    internal::customer_user::ReceivedRequest received;
+    if (request) received = internal::customer_user::Receive(*request);
     received.id_present = facts.id_present;
-    mock::Answer answer = mock::Decide(received, server_->fixtures);
+    mock::Answer answer = mock::Decide(Op::kInfo.name, received, server_->fixtures);
     const auto delay = answer.delay + server_->options.latency;
     if (delay.count() > 0 && !server_->Wait(delay)) {
       soap->keep_alive = 0;
@@ -190,53 +496,23 @@ class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
                  : soap_receiver_fault(
                        soap, ("Server was unable to process request. ---> " + answer.fault_string).c_str(), "");
     }
-    holder_ = std::make_unique<internal::ResponseHolder>(answer.result);
-    holder_->CopyTo(response);
+    holder_ = std::make_unique<internal::customer_user::ResultHolder>(answer.result);
+    Op::Result(response) = holder_->get();
     return SOAP_OK;
   }
 
-  MockServer::Impl* server_;
-  std::unique_ptr<internal::ResponseHolder> holder_;
+  ServerCore* server_;
+  Connection* connection_;
+  std::unique_ptr<internal::customer_user::ResultHolder> holder_;
 };
 
-struct ConnectionState {
-  MockServer::Impl* server;
-  MockService* service;
-  size_t (*recv)(struct soap*, char*, size_t);
-  int (*parse_header)(struct soap*, const char*, const char*);
-};
-
-// Reads no further than the request's Content-Length: gSOAP would otherwise wait for more
-// bytes after a truncated or non-XML body until its receive timeout, where ASMX answers 400 at
-// once.
-size_t CapturingRecv(struct soap* soap, char* data, size_t n) {
+// gSOAP reads the connection through the RequestReader: one request at a time, within the
+// size bound. Reading no further than the request's end also means that a truncated or
+// non-XML body ends at once (ASMX answers 400 at once) instead of waiting for more bytes
+// until the receive timeout.
+size_t ReaderRecv(struct soap* soap, char* data, size_t n) {
   auto* st = static_cast<ConnectionState*>(soap->user);
-  RequestFacts& f = st->service->facts;
-  if (f.body_left) {
-    if (*f.body_left == 0) return 0;
-    n = std::min(n, *f.body_left);
-  }
-  size_t r = st->recv(soap, data, n);
-  f.bytes += r;
-  if (f.body_left) {
-    *f.body_left -= r;
-  } else if (!f.head_done) {
-    const std::size_t old = f.head.size();
-    f.head.append(data, r);
-    const auto end = f.head.find("\r\n\r\n");
-    if (end != std::string::npos) {
-      f.head_done = true;
-      std::string lower = f.head.substr(0, end);
-      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-      const auto at = lower.find("\r\ncontent-length:");
-      if (at != std::string::npos && lower.find("\r\ntransfer-encoding:") == std::string::npos) {
-        const std::size_t length = std::strtoul(lower.c_str() + at + 17, nullptr, 10);
-        const std::size_t body_in_chunk = old + r - (end + 4);
-        f.body_left = length > body_in_chunk ? length - body_in_chunk : 0;
-      }
-      f.head.clear();
-    }
-  }
+  const size_t r = st->reader.Read(soap, st->recv, data, n);
   if (r > 0 && (st->server->options.capture_requests || !st->server->options.record_dir.empty())) {
     st->service->captured.append(data, r);
   }
@@ -257,6 +533,29 @@ int ElementBegin(struct soap* soap, const char* tag) {
   return SOAP_OK;
 }
 
+// Closes the connection's socket, after telling the server it is gone. After a 413 the client
+// may still be sending: its bytes are read and dropped for a while (bounded by kLingerTime)
+// so that it sees the answer rather than a reset.
+int CloseSocket(struct soap* soap, SOAP_SOCKET fd) {
+  auto* st = static_cast<ConnectionState*>(soap->user);
+  if (st != nullptr) {
+    st->server->ForgetSocket(*st->connection, fd);
+    if (st->linger && ::shutdown(fd, SHUT_WR) == 0) {
+      const auto end = Clock::now() + kLingerTime;
+      char drop[16 * 1024];
+      while (!st->server->stopping && Clock::now() < end) {
+        pollfd p{fd, POLLIN, 0};
+        const int ready = ::poll(&p, 1, 100);
+        if (ready < 0) break;
+        if (ready == 0) continue;
+        if (::recv(fd, drop, sizeof drop, MSG_DONTWAIT) <= 0) break;
+      }
+    }
+  }
+  ::close(fd);
+  return SOAP_OK;
+}
+
 // Errors that mean the request could not be read as XML: ASMX answers them with an empty 400.
 bool UnreadableRequest(int error) {
   return error == SOAP_SYNTAX_ERROR || error == SOAP_NO_TAG || error == SOAP_TAG_MISMATCH ||
@@ -265,12 +564,18 @@ bool UnreadableRequest(int error) {
 }
 
 // The generated serve() loop, except that an unreadable request gets ASMX's empty 400
-// instead of a SOAP fault, and a client that closes an idle connection gets nothing.
-void ServeLikeAsmx(MockService& service, struct soap* soap) {
+// instead of a SOAP fault, a request above the size bound an empty 413, and a client that
+// closes an idle connection gets nothing.
+void ServeLikeAsmx(ConnectionState& st, struct soap* soap) {
+  MockService& service = *st.service;
   soap->keep_alive = soap->max_keep_alive + 1;
   do {
     if (soap->keep_alive > 0 && soap->max_keep_alive > 0) soap->keep_alive--;
     service.facts.Reset();
+    service.captured.clear();
+    st.reader.Next();
+    soap->bufidx = soap->buflen = 0;  // nothing of a finished request stays in gSOAP's buffer
+    if (!st.server->SetBusy(*st.connection, false)) return;
     // soap_begin_serve() without the fault it would send itself on a request it cannot read.
     const bool failed = soap_begin_recv(soap) != SOAP_OK || soap_envelope_begin_in(soap) != SOAP_OK ||
                         soap_recv_header(soap) != SOAP_OK || soap_body_begin_in(soap) != SOAP_OK ||
@@ -278,8 +583,16 @@ void ServeLikeAsmx(MockService& service, struct soap* soap) {
                          soap->error != SOAP_OK);
     // gSOAP hands a POST body it does not take for XML to plugins (SOAP_POST); ASMX says 400.
     if (failed && soap->error == SOAP_POST) soap->error = SOAP_SYNTAX_ERROR;
+    // Larger than the bound as sent, or (a compressed body) once inflated: gSOAP then reads an
+    // end of input, and fails in whatever way that makes.
+    if (failed && (st.reader.too_large() || soap->count > soap->recv_maxlength)) {
+      soap->keep_alive = 0;
+      st.linger = true;
+      soap_send_empty_response(soap, 413);
+      return;
+    }
     if (!failed || soap->error >= SOAP_STOP) continue;
-    if (soap->error == SOAP_EOF && service.facts.bytes == 0) return;  // closed while idle
+    if (soap->error == SOAP_EOF && st.reader.bytes() == 0) return;  // closed while idle
     soap->keep_alive = 0;
     if (UnreadableRequest(soap->error)) {
       soap_send_empty_response(soap, 400);
@@ -299,6 +612,7 @@ bool EndsWithWsdlQuery(const char* path) {
 
 int ServeWsdl(struct soap* soap) {
   auto* st = static_cast<ConnectionState*>(soap->user);
+  if (!st->server->SetBusy(*st->connection, true)) return soap_closesock(soap);
   if (!EndsWithWsdlQuery(soap->path)) return 404;
   const std::string& wsdl = st->server->wsdl;
   soap->http_content = "text/xml; charset=utf-8";
@@ -308,10 +622,6 @@ int ServeWsdl(struct soap* soap) {
   }
   return SOAP_OK;
 }
-
-}  // namespace
-
-namespace {
 
 bool ReadFile(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
@@ -327,7 +637,7 @@ bool ReadFile(const std::string& path, std::string& out) {
 // gSOAP's server context takes one PEM file holding the key and the certificate chain. With
 // separate files, their concatenation goes to a private temporary file (mode 0600) that is
 // removed as soon as OpenSSL has read it.
-Status MockServer::Impl::SetUpTls() {
+Status ServerCore::SetUpTls() {
   const std::string& cert = options.tls_cert_file;
   const std::string& key = options.tls_key_file;
   if (cert.empty() && key.empty()) return Status();
@@ -380,7 +690,7 @@ Status MockServer::Impl::SetUpTls() {
   return Status();
 }
 
-void MockServer::Impl::Record(std::string raw) {
+void ServerCore::Record(std::string raw) {
   if (!options.capture_requests && options.record_dir.empty()) return;
   RecordedRequest r;
   const auto split = raw.find("\r\n\r\n");
@@ -396,69 +706,111 @@ void MockServer::Impl::Record(std::string raw) {
   if (options.capture_requests) recorded.push_back(std::move(r));
 }
 
-void MockServer::Impl::Serve(struct soap* soap) {
+void ServerCore::Serve(Connection& c) {
   // OpenSSL writes to the socket without MSG_NOSIGNAL: a client that has gone away must not
   // kill the process with SIGPIPE. Blocked in this thread only; a pending one is harmless.
   sigset_t pipe;
   sigemptyset(&pipe);
   sigaddset(&pipe, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
-  MockService service(soap, this);
-  ConnectionState state{this, &service, soap->frecv, soap->fparsehdr};
+  struct soap* soap = c.soap;
+  MockService service(soap, this, &c);
+  ConnectionState state{this, &c, &service, soap->frecv, soap->fparsehdr, RequestReader(options.max_request_bytes)};
   soap->user = &state;
-  soap->frecv = CapturingRecv;
+  soap->frecv = ReaderRecv;
   soap->fparsehdr = ParseHeader;
   soap->feltbegin = ElementBegin;
   soap->fget = ServeWsdl;
-  // Like ASMX's listener: an idle keep-alive connection is dropped after 15 s.
-  soap->recv_timeout = 15;
-  soap->send_timeout = 15;
+  soap->fclosesocket = CloseSocket;
+  // A compressed body, once inflated (gSOAP's own count; it counts a chunked body's bytes a
+  // little high, so the bound as sent is the reader's).
+  soap->recv_maxlength = options.max_request_bytes > kMaxInflatedBytes / 2 ? kMaxInflatedBytes
+                                                                          : 2 * options.max_request_bytes;
+  soap->recv_timeout = kIoTimeoutSeconds;
+  soap->send_timeout = kIoTimeoutSeconds;
   // The TLS handshake runs here, in the connection's own thread. (A client starting its
   // handshake 12 s after connecting was still served. Setting the copy's accept_timeout to
   // 10 s made gSOAP's handshake loop slow: about 2 s per handshake with 16 clients.)
-  if (!tls || soap_ssl_accept(soap) == SOAP_OK) ServeLikeAsmx(service, soap);
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    live.erase(soap);
-  }
+  if (!tls || soap_ssl_accept(soap) == SOAP_OK) ServeLikeAsmx(state, soap);
   soap_destroy(soap);
   soap_end(soap);
-  soap_free(soap);
+  soap_free(soap);  // closes the socket (CloseSocket) if it is still open
+  std::lock_guard<std::mutex> lock(mu);
+  c.done = true;
+  --serving;
+  if (c.closed_to_make_room) --closing;
+  slot_cv.notify_all();
 }
 
-void MockServer::Impl::AcceptLoop() {
+void ServerCore::AcceptLoop() {
+  const std::size_t bound = options.max_connections;
   while (!stopping) {
-    SOAP_SOCKET s = soap_accept(master);
-    if (!soap_valid_socket(s)) continue;  // accept timeout: look at `stopping` again
+    ReapFinished();
+    const SOAP_SOCKET s = soap_accept(master);
+    if (!soap_valid_socket(s)) {
+      if (master->errnum == 0) continue;  // the accept timeout: look at `stopping` again
+      // accept() failed: out of file descriptors (EMFILE, ENFILE) or of kernel memory, most
+      // likely. The connection stays queued, so trying again at once would spin at full CPU.
+      // Make room by closing the connection that has waited longest for a request, if there
+      // is one, and wait for it to end, or for kAcceptBackoff.
+      std::unique_lock<std::mutex> lock(mu);
+      const bool freeing = (closing == 0 && CloseLongestWaitingLocked()) || closing > 0;
+      slot_cv.wait_for(lock, kAcceptBackoff, [&] { return stopping.load() || (freeing && closing == 0); });
+      continue;
+    }
+    {
+      // At the bound, close the connection that has waited longest for a request and wait for
+      // its thread to end; when every connection is being answered, wait for one to finish
+      // (new connections wait in the listen queue meanwhile).
+      std::unique_lock<std::mutex> lock(mu);
+      while (!stopping && serving >= bound) {
+        if (serving - closing >= bound) CloseLongestWaitingLocked();
+        slot_cv.wait_for(lock, kAcceptBackoff);
+      }
+      if (stopping) {
+        ::close(s);
+        master->socket = SOAP_INVALID_SOCKET;
+        break;
+      }
+    }
     struct soap* copy = soap_copy(master);
+    master->socket = SOAP_INVALID_SOCKET;  // now the copy's
     if (copy == nullptr) {
       ::close(s);
       continue;
     }
-    master->socket = SOAP_INVALID_SOCKET;  // now the copy's
     std::unique_lock<std::mutex> lock(mu);
-    if (stopping) {
-      soap_free(copy);
-      ::close(s);
-      break;
+    Connection& c = connections.emplace_back();
+    c.soap = copy;
+    c.fd = s;
+    c.waiting_since = Clock::now();
+    ++serving;
+    try {
+      c.thread = std::thread([this, &c] { Serve(c); });
+    } catch (const std::system_error&) {  // no thread to be had: drop this one, and back off
+      connections.pop_back();
+      --serving;
+      lock.unlock();
+      soap_free(copy);  // closes the socket
+      std::unique_lock<std::mutex> wait(mu);
+      stop_cv.wait_for(wait, kAcceptBackoff, [this] { return stopping.load(); });
     }
-    std::vector<std::list<std::thread>::iterator> done;
-    done.swap(finished);
-    lock.unlock();
-    for (auto it : done) it->join();
-    lock.lock();
-    for (auto it : done) workers.erase(it);
-    live.insert(copy);
-    auto it = workers.emplace(workers.end());
-    *it = std::thread([this, copy, it] {
-      Serve(copy);
-      std::lock_guard<std::mutex> guard(mu);
-      finished.push_back(it);
-    });
   }
 }
 
+}  // namespace brightoffice::mock
+
+namespace brightoffice::testing {
+
+class MockServer::Impl : public mock::ServerCore {};
+
 StatusOr<std::unique_ptr<MockServer>> MockServer::Start(MockServerOptions options) {
+  if (options.max_connections == 0) {
+    return Status(ErrorKind::kInvalidArgument, "MockServerOptions::max_connections must be at least 1");
+  }
+  if (options.max_request_bytes == 0) {
+    return Status(ErrorKind::kInvalidArgument, "MockServerOptions::max_request_bytes must be at least 1");
+  }
   auto impl = std::make_unique<Impl>();
   if (!options.fixtures_file.empty()) {
     auto rules = mock::LoadFixtures(options.fixtures_file);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
-// libFuzzer target: the input is the raw HTTP response to one ConfirmCustomerUserMFA call
-// through the whole facade (Client -> GsoapConnection -> gSOAP -> generated serializers ->
-// adapter). The transport is in memory (internal::t_memory_transport, test-only): nothing is
+// libFuzzer target: the input is the raw HTTP response to one call through the whole facade
+// (Client -> the call engine -> gSOAP -> generated serializers -> operation descriptions), of
+// either operation (ConfirmCustomerUserMFA or CustomerUserSendResetPassword). The transport is in memory (internal::t_memory_transport, test-only): nothing is
 // sent, the input is what the server "answers". Besides crashes, sanitizer reports and leaks,
 // it aborts when a secret shows in the error message or the wire trace.
 //   tests/fuzz/run.sh [BUILD_DIR] [SECONDS]   builds it with clang and runs it on the corpus
@@ -58,8 +58,12 @@ Client& TheClient(SoapVersion version) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The first byte's low bit picks the binding, so both envelopes get explored; the response
-  // is the whole input either way (seeds start with "HTTP/", whose 'H' is even: SOAP 1.1).
+  // is the whole input either way (seeds start with "HTTP/", whose 'H' is even: SOAP 1.1). The
+  // operation is the one whose name the answer carries (CustomerUserSendResetPassword when it
+  // appears anywhere), so that the answers of both operations are explored in depth.
   const SoapVersion version = size > 0 && (data[0] & 1) ? SoapVersion::kSoap12 : SoapVersion::kSoap11;
+  const bool send_reset = std::string_view(reinterpret_cast<const char*>(data), size)
+                              .find("CustomerUserSendResetPassword") != std::string_view::npos;
   internal::MemoryTransport transport;
   transport.response = std::string_view(reinterpret_cast<const char*>(data), size);
   internal::t_memory_transport = &transport;
@@ -69,7 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   customer.password = Secret("cust-pw-6d1f");
   customer.temporary_password = Secret("tmp-pw-93ab");
   customer.new_password = Secret("new-pw-0c2e");
-  auto r = TheClient(version).ConfirmCustomerUserMfa(customer);
+  auto r = send_reset ? TheClient(version).CustomerUserSendResetPassword(customer)
+                      : TheClient(version).ConfirmCustomerUserMfa(customer);
   internal::t_memory_transport = nullptr;
   if (!r.ok()) {
     CheckNoSecret("the error message", r.status().ToString());

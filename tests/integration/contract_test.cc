@@ -192,3 +192,75 @@ TEST_CASE("one Client shared by many threads: every answer matches its request")
   CHECK(wrong == 0);
   CHECK(server->requests_answered() == 200);
 }
+
+namespace {
+
+ServiceResult ResetSent(const Client& client, const CustomerInfo& customer) {
+  auto result = client.CustomerUserSendResetPassword(customer);
+  INFO(result.status().ToString());
+  REQUIRE(result.ok());
+  return *result;
+}
+
+}  // namespace
+
+TEST_CASE("CustomerUserSendResetPassword: every row of the test contract, over SOAP 1.1 and 1.2") {
+  auto server = StartMock();
+  for (SoapVersion version : {SoapVersion::kSoap11, SoapVersion::kSoap12}) {
+    CAPTURE(version == SoapVersion::kSoap11 ? "SOAP 1.1" : "SOAP 1.2");
+    Client client = MakeClient(*server, version);
+    Client wrong = MakeClient(*server, version, {"api-user", Secret("nope")});
+    auto login = ResetSent(wrong, Customer("jane@example.com", nullptr));
+    CHECK(login.code == SuccessCode::kLoginError);
+    CHECK(login.message == std::optional<std::string>("Invalid API credentials"));
+    CHECK(ResetSent(client, Customer(nullptr, nullptr)).code == SuccessCode::kParameterError);
+    CHECK(ResetSent(client, Customer("", nullptr)).message == std::optional<std::string>("Email is required"));
+    CHECK(ResetSent(client, Customer("missing@example.com", nullptr)).code == SuccessCode::kMissingRecord);
+
+    auto boom = client.CustomerUserSendResetPassword(Customer("jane@example.com", "boom"));
+    REQUIRE_FALSE(boom.ok());
+    CHECK(boom.status().kind() == ErrorKind::kSoapFault);
+    CHECK(boom.status().http_status() == 500);
+    CHECK(boom.status().fault_string() == "Server was unable to process request. ---> Simulated server failure (MFACode=***)");
+    CHECK(boom.status().request_may_have_been_sent());
+
+    auto sent = ResetSent(client, Customer("jane@example.com", nullptr));
+    CHECK(sent.succeeded());
+    CHECK(sent.raw_code == "SUCCESS");
+    CHECK(sent.message == std::optional<std::string>(std::string("Reset password sent to jane@example.com (") + kId +
+                                                     ") newpw=no tmppw=no"));
+    CHECK(sent.exception_message == std::optional<std::string>(""));
+    CHECK_FALSE(sent.is_system_error);
+    // Any MFACode (or none): this operation has no "Invalid MFA code" row.
+    CHECK(ResetSent(client, Customer("jane@example.com", "000000")).succeeded());
+    CustomerInfo c = Customer("jane@example.com", nullptr);
+    c.temporary_password = Secret("T3mp!");
+    c.new_password = Secret("");
+    c.id = Guid();
+    CHECK(ResetSent(client, c).message ==
+          std::optional<std::string>("Reset password sent to jane@example.com (00000000-0000-0000-0000-000000000000) newpw=empty tmppw=yes"));
+
+    Client hurried = MakeClient(*server, version, {"api-user", Secret("api-secret")}, std::chrono::seconds(1));
+    const auto start = std::chrono::steady_clock::now();
+    auto slow = hurried.CustomerUserSendResetPassword(Customer("jane@example.com", "slow"));
+    REQUIRE_FALSE(slow.ok());
+    CHECK(slow.status().kind() == ErrorKind::kTimeout);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500));
+  }
+}
+
+TEST_CASE("the customer-user flow on one Client: send a reset, then confirm the code with a new password") {
+  auto server = StartMock();
+  Client client = MakeClient(*server, SoapVersion::kSoap11);
+  CustomerInfo jane = Customer("jane@example.com", nullptr);
+  auto sent = client.CustomerUserSendResetPassword(jane);
+  REQUIRE(sent.ok());
+  CHECK(sent->succeeded());
+  jane.mfa_code = Secret("123456");
+  jane.new_password = Secret("N3w-Passw0rd");
+  auto confirmed = client.ConfirmCustomerUserMfa(jane);
+  REQUIRE(confirmed.ok());
+  CHECK(confirmed->succeeded());
+  CHECK(confirmed->message.value_or("").find("newpw=yes") != std::string::npos);
+  CHECK(server->requests_answered() == 2);  // both operations count
+}

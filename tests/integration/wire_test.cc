@@ -84,7 +84,10 @@ std::string Header(const std::string& head, const std::string& name) {
   return v;
 }
 
-testing::RecordedRequest SendOne(SoapVersion version, const CustomerInfo& customer) {
+using Method = StatusOr<ServiceResult> (Client::*)(const CustomerInfo&) const;
+
+testing::RecordedRequest SendOne(SoapVersion version, const CustomerInfo& customer,
+                                 Method method = &Client::ConfirmCustomerUserMfa) {
   MockServerOptions options;
   options.capture_requests = true;
   auto server = MockServer::Start(options);
@@ -94,7 +97,7 @@ testing::RecordedRequest SendOne(SoapVersion version, const CustomerInfo& custom
   o.soap_version = version;
   auto client = Client::Create(o, {"api-user", Secret("api-secret")});
   REQUIRE(client.ok());
-  auto result = client->ConfirmCustomerUserMfa(customer);
+  auto result = ((*client).*method)(customer);
   REQUIRE(result.ok());
   CHECK(result->succeeded());
   auto recorded = (*server)->recorded_requests();
@@ -115,16 +118,21 @@ CustomerInfo FullCustomer() {
 
 }  // namespace
 
-TEST_CASE("the request matches the help page's sample, element by element") {
+TEST_CASE("each operation's request matches its help page's sample, element by element") {
+  const std::pair<const char*, Method> operations[] = {
+      {"ConfirmCustomerUserMFA", &Client::ConfirmCustomerUserMfa},
+      {"CustomerUserSendResetPassword", &Client::CustomerUserSendResetPassword}};
+  for (const auto& [operation, method] : operations)
   for (SoapVersion version : {SoapVersion::kSoap11, SoapVersion::kSoap12}) {
     const bool v11 = version == SoapVersion::kSoap11;
     CAPTURE(v11);
-    auto request = SendOne(version, FullCustomer());
+    CAPTURE(std::string(operation));
+    auto request = SendOne(version, FullCustomer(), method);
 
     CHECK(request.head.rfind("POST /Webservices/BrightOfficeAPI.asmx HTTP/1.1\r\n", 0) == 0);
     if (v11) {
       CHECK(Header(request.head, "Content-Type") == "text/xml; charset=utf-8");
-      CHECK(Header(request.head, "SOAPAction") == "\"http://tempuri.org/ConfirmCustomerUserMFA\"");
+      CHECK(Header(request.head, "SOAPAction") == std::string("\"http://tempuri.org/") + operation + "\"");
     } else {
       const std::string ct = Header(request.head, "Content-Type");
       CHECK(ct.rfind("application/soap+xml; charset=utf-8", 0) == 0);
@@ -144,7 +152,7 @@ TEST_CASE("the request matches the help page's sample, element by element") {
     CHECK(Ns(body) == Ns(envelope));
     auto ops = Children(body);
     REQUIRE(ops.size() == 1);
-    CHECK(Name(ops[0]) == "ConfirmCustomerUserMFA");
+    CHECK(Name(ops[0]) == operation);
     CHECK(Ns(ops[0]) == kTempuri);
     ExpectChildren(ops[0], {"CustomerInfo", "UserInfo"});
     auto parts = Children(ops[0]);
@@ -194,19 +202,24 @@ TEST_CASE("text that XML must escape, and UTF-8, arrive unchanged") {
   CHECK(Text(kids[3]) == "密码 a\tb\r\nc ]]> &amp;");
 }
 
-TEST_CASE("the help page's sample responses, with real values, parse") {
+TEST_CASE("each operation's help-page sample responses, with real values, parse") {
+  const std::pair<std::string, Method> operations[] = {
+      {"ConfirmCustomerUserMFA", &Client::ConfirmCustomerUserMfa},
+      {"CustomerUserSendResetPassword", &Client::CustomerUserSendResetPassword}};
+  for (const auto& [operation, method] : operations) {
+  CAPTURE(operation);
   const std::string v11 =
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
       "<soap:Envelope xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">\n"
       "  <soap:Body>\n"
-      "    <ConfirmCustomerUserMFAResponse xmlns=\"http://tempuri.org/\">\n"
-      "      <ConfirmCustomerUserMFAResult>\n"
+      "    <" + operation + "Response xmlns=\"http://tempuri.org/\">\n"
+      "      <" + operation + "Result>\n"
       "        <SuccessCode>MISSINGRECORD</SuccessCode>\n"
       "        <Message>Customer user not found</Message>\n"
       "        <ExceptionMessage>Zoë 密码</ExceptionMessage>\n"
       "        <IsSystemError>true</IsSystemError>\n"
-      "      </ConfirmCustomerUserMFAResult>\n"
-      "    </ConfirmCustomerUserMFAResponse>\n"
+      "      </" + operation + "Result>\n"
+      "    </" + operation + "Response>\n"
       "  </soap:Body>\n"
       "</soap:Envelope>";
   std::string v12 = v11;
@@ -232,7 +245,7 @@ TEST_CASE("the help page's sample responses, with real values, parse") {
     REQUIRE(client.ok());
     CustomerInfo c;
     c.email = "x@example.com";
-    auto r = client->ConfirmCustomerUserMfa(c);
+    auto r = ((*client).*method)(c);
     INFO(r.status().ToString());
     REQUIRE(r.ok());
     CHECK(r->code == SuccessCode::kMissingRecord);
@@ -240,6 +253,25 @@ TEST_CASE("the help page's sample responses, with real values, parse") {
     CHECK(r->exception_message == std::optional<std::string>("Zoë 密码"));
     CHECK(r->is_system_error);
   }
+  }
+  // An answer of the other operation is not this operation's answer.
+  CannedServer other(CannedReply{CannedReply::Behaviour::kReply,
+                                 HttpResponse(200, "text/xml; charset=utf-8",
+                                              "<?xml version=\"1.0\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+                                              "<soap:Body><ConfirmCustomerUserMFAResponse xmlns=\"http://tempuri.org/\">"
+                                              "<ConfirmCustomerUserMFAResult><SuccessCode>SUCCESS</SuccessCode>"
+                                              "<IsSystemError>false</IsSystemError></ConfirmCustomerUserMFAResult>"
+                                              "</ConfirmCustomerUserMFAResponse></soap:Body></soap:Envelope>")});
+  Options o;
+  o.endpoint = other.endpoint();
+  auto client = Client::Create(o, {"api-user", Secret("api-secret")});
+  REQUIRE(client.ok());
+  CustomerInfo c;
+  c.email = "x@example.com";
+  auto r = client->CustomerUserSendResetPassword(c);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().kind() == ErrorKind::kMalformedResponse);
+  CHECK(r.status().message().find("CustomerUserSendResetPassword") != std::string::npos);
 }
 
 TEST_CASE("the mock serves the project's WSDL with its own address") {

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
-"""brightoffice-mfa against the real ASMX service: every row of the test contract, SOAP 1.1 and 1.2.
+"""brightoffice-mfa against the real ASMX service: every row of the test contract, SOAP 1.1 and 1.2,
+for both operations (`confirm`: ConfirmCustomerUserMFA, `send-reset`: CustomerUserSendResetPassword).
 
     cli_contract.py --cli BUILD/brightoffice-mfa [--mock BUILD/brightoffice-mock]
 
@@ -30,6 +31,10 @@ BASE_ENV_DROP = ("BRIGHTOFFICE_USERNAME", "BRIGHTOFFICE_PASSWORD", "BRIGHTOFFICE
 
 def confirmed(email, guid=L.NIL_GUID, newpw="no", tmppw="no"):
     return "MFA confirmed for %s (%s) newpw=%s tmppw=%s" % (email, guid, newpw, tmppw)
+
+
+def sent(email, guid=L.NIL_GUID, newpw="no", tmppw="no"):
+    return "Reset password sent to %s (%s) newpw=%s tmppw=%s" % (email, guid, newpw, tmppw)
 
 
 # Each case: the CLI's arguments and environment, and what the contract says comes back.
@@ -74,16 +79,56 @@ CASES = [
     dict(name="non-ASCII email (UTF-8) crosses intact", email="zo\u00eb.\u00e5ngstr\u00f6m@\u00e9xample.com",
          mfa="123456", exit=0, code="SUCCESS", message=confirmed("zo\u00eb.\u00e5ngstr\u00f6m@\u00e9xample.com")),
 ]
+# `brightoffice-mfa send-reset` (CustomerUserSendResetPassword): the same rows, its own success
+# row; its MFACode comes only from BRIGHTOFFICE_MFA_CODE (there is no --mfa-code).
+SEND_RESET = "send-reset: "
+CASES += [
+    dict(command="send-reset", name=SEND_RESET + "wrong API password -> LOGINERROR", email="jane@example.com",
+         env={"BRIGHTOFFICE_PASSWORD": "wrong"}, exit=3, code="LOGINERROR", message="Invalid API credentials"),
+    dict(command="send-reset", name=SEND_RESET + "credentials are checked before the email (row order)", email="",
+         env={"BRIGHTOFFICE_USERNAME": "someone-else", "BRIGHTOFFICE_MFA_CODE": "boom"},
+         exit=3, code="LOGINERROR", message="Invalid API credentials"),
+    dict(command="send-reset", name=SEND_RESET + "empty email -> PARAMETERERROR", email="",
+         exit=3, code="PARAMETERERROR", message="Email is required"),
+    dict(command="send-reset", name=SEND_RESET + "missing@example.com -> MISSINGRECORD", email="missing@example.com",
+         env={"BRIGHTOFFICE_MFA_CODE": "boom"}, exit=3, code="MISSINGRECORD", message="Customer user not found"),
+    dict(command="send-reset", name=SEND_RESET + "MFACode boom (from the environment) -> SOAP fault, HTTP 500, exit 4",
+         email="jane@example.com", env={"BRIGHTOFFICE_MFA_CODE": "boom"}, fault=True),
+    dict(command="send-reset", name=SEND_RESET + "no MFA code -> SUCCESS with the nil guid", email="jane@example.com",
+         exit=0, code="SUCCESS", message=sent("jane@example.com")),
+    dict(command="send-reset", name=SEND_RESET + "any MFA code -> SUCCESS", email="jane@example.com", id=L.GUID,
+         env={"BRIGHTOFFICE_MFA_CODE": "654321"}, exit=0, code="SUCCESS", message=sent("jane@example.com", L.GUID)),
+    dict(command="send-reset", name=SEND_RESET + "upper-case braced --id -> SUCCESS, id lower-case hyphenated",
+         email="jane@example.com", id="{3F2504E0-4F89-11D3-9A0C-0305E82C3301}",
+         exit=0, code="SUCCESS", message=sent("jane@example.com", L.GUID)),
+    dict(command="send-reset", name=SEND_RESET + "NewPassword set, TemporaryPassword empty -> newpw=yes tmppw=empty",
+         email="jane@example.com", id=L.GUID,
+         env={"BRIGHTOFFICE_NEW_PASSWORD": "N3w-pass<&>", "BRIGHTOFFICE_TEMPORARY_PASSWORD": ""},
+         exit=0, code="SUCCESS", message=sent("jane@example.com", L.GUID, "yes", "empty")),
+    dict(command="send-reset", name=SEND_RESET + "NewPassword empty, TemporaryPassword set -> newpw=empty tmppw=yes",
+         email="jane@example.com", env={"BRIGHTOFFICE_NEW_PASSWORD": "", "BRIGHTOFFICE_TEMPORARY_PASSWORD": "tmp-1",
+                                        "BRIGHTOFFICE_CUSTOMER_PASSWORD": "old-1"},
+         exit=0, code="SUCCESS", message=sent("jane@example.com", L.NIL_GUID, "empty", "yes")),
+    dict(command="send-reset", name=SEND_RESET + "email with XML markup and non-ASCII characters crosses intact",
+         email="zo\u00eb.o'brien&<co>@\u00e9xample.com", exit=0, code="SUCCESS",
+         message=sent("zo\u00eb.o'brien&<co>@\u00e9xample.com")),
+]
 SLOW_CASES = [
     dict(name="MFACode slow with --timeout 1 -> timeout, exit 4, back in < 2 s", email="jane@example.com",
          mfa="slow", timeout="1", timeout_case=True),
     dict(name="MFACode slow -> SUCCESS after about 5 s", email="jane@example.com", mfa="slow", id=L.GUID,
          exit=0, code="SUCCESS", message=confirmed("jane@example.com", L.GUID), min_seconds=4.5),
+    dict(command="send-reset", name=SEND_RESET + "MFACode slow with --timeout 1 -> timeout, exit 4, back in < 2 s",
+         email="jane@example.com", env={"BRIGHTOFFICE_MFA_CODE": "slow"}, timeout="1", timeout_case=True),
+    dict(command="send-reset", name=SEND_RESET + "MFACode slow -> SUCCESS after about 5 s", email="jane@example.com",
+         id=L.GUID, env={"BRIGHTOFFICE_MFA_CODE": "slow"}, exit=0, code="SUCCESS",
+         message=sent("jane@example.com", L.GUID), min_seconds=4.5),
 ]
 
 
 def run_cli(cli, endpoint, soap, case):
-    argv = [cli, "confirm", "--endpoint", endpoint, "--email", case["email"], "--soap", soap, "--json"]
+    argv = [cli, case.get("command", "confirm"), "--endpoint", endpoint, "--email", case["email"], "--soap", soap,
+            "--json"]
     if case.get("id"):
         argv += ["--id", case["id"]]
     if case.get("mfa") is not None:

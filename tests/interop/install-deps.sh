@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 # Installs what the interop tests need (idempotent):
-#   - Debian packages: Mono (runtime, mcs, System.Web, System.Web.Services) for the real ASMX
-#     service, python3-zeep (for /usr/bin/python3), xmllint, curl;
+#   - Debian packages: Mono (runtime, mcs, System.Web, System.Web.Services, System.Data for the
+#     large service's typed DataSet) for the real ASMX services, python3-zeep (for
+#     /usr/bin/python3), python3-lxml (Makefile.gsoap's WSDL tools), xmllint, curl;
 #   - the npm package `soap` (node-soap), pinned by node/package-lock.json, into node/node_modules.
 # Only missing Debian packages are installed; `npm ci` runs only when node_modules does not
 # match the lock file.
@@ -11,7 +12,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 
 DEB_PACKAGES="mono-runtime mono-mcs libmono-system-web4.0-cil libmono-system-web-services4.0-cil
-  python3-zeep libxml2-utils curl nodejs npm"
+  libmono-system-data4.0-cil python3-zeep python3-lxml libxml2-utils curl nodejs npm"
 missing=""
 for p in $DEB_PACKAGES; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing="$missing $p"

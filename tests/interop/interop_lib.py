@@ -180,9 +180,13 @@ def fetch_wsdl(endpoint):
     return wait_for_wsdl(endpoint, 30)
 
 
-def start_asmx():
-    """The real ASMX service on Mono (tests/interop/asmx/start.sh); builds it when needed."""
-    return Server(["bash", ASMX_START, "0"], "ASMX service (Mono)", ready_timeout=180)
+def start_asmx(source=None, cls=None, name="ASMX service (Mono)"):
+    """The real ASMX service on Mono (tests/interop/asmx/start.sh); builds it when needed.
+    source/cls: another service class (e.g. the large one of asmx/large_service.py)."""
+    argv = ["bash", ASMX_START]
+    if source:
+        argv += ["--source", source, "--class", cls]
+    return Server(argv + ["0"], name, ready_timeout=300)
 
 
 def start_mock(mock_binary, *args):

@@ -4,8 +4,9 @@
 
     wire_compare.py --mock BUILD/brightoffice-mock
 
-Each probe is a request a client might send (the help page's, and the edge cases of
-service-facts.md "How an ASMX server treats requests"). For every probe:
+Each probe is a request a client might send (the help pages' samples of ConfirmCustomerUserMFA
+and CustomerUserSendResetPassword, and the edge cases of service-facts.md "How an ASMX server
+treats requests"). For every probe:
   - the ASMX service's answer is checked against what service-facts.md says ASMX does
     (a FAIL means the stand-in ASMX host does not behave like ASMX, or the facts are wrong);
   - the mock's answer is compared with the ASMX service's after normalizing what may differ
@@ -35,6 +36,9 @@ import interop_lib as L
 S11 = "http://schemas.xmlsoap.org/soap/envelope/"
 S12 = "http://www.w3.org/2003/05/soap-envelope"
 ACTION = '"http://tempuri.org/ConfirmCustomerUserMFA"'
+RESET_ACTION = '"http://tempuri.org/CustomerUserSendResetPassword"'
+CONFIRM = "ConfirmCustomerUserMFA"
+RESET = "CustomerUserSendResetPassword"
 CT11 = "text/xml; charset=utf-8"
 CT12 = "application/soap+xml; charset=utf-8"
 
@@ -46,8 +50,8 @@ def env(ns, inner):
 
 
 def request(customer, user='<UserInfo><Username>api-user</Username><Password>api-secret</Password></UserInfo>',
-            xmlns=' xmlns="http://tempuri.org/"'):
-    return "<ConfirmCustomerUserMFA%s>%s%s</ConfirmCustomerUserMFA>" % (xmlns, customer, user)
+            xmlns=' xmlns="http://tempuri.org/"', op=CONFIRM):
+    return "<%s%s>%s%s</%s>" % (op, xmlns, customer, user, op)
 
 
 def cust(id_="3f2504e0-4f89-11d3-9a0c-0305e82c3301", email="jane@example.com", mfa="123456", extra=""):
@@ -63,6 +67,13 @@ def cust(id_="3f2504e0-4f89-11d3-9a0c-0305e82c3301", email="jane@example.com", m
 
 OK_MSG = "MFA confirmed for jane@example.com (3f2504e0-4f89-11d3-9a0c-0305e82c3301) newpw=no tmppw=no"
 NIL_MSG = "MFA confirmed for jane@example.com (00000000-0000-0000-0000-000000000000) newpw=no tmppw=no"
+# customer-user-send-reset-password.md: the help page's sample with every element filled in.
+RESET_SAMPLE = request("<CustomerInfo><Id>3f2504e0-4f89-11d3-9a0c-0305e82c3301</Id><Email>jane@example.com</Email>"
+                       "<Password>old</Password><MFACode>654321</MFACode><TemporaryPassword>tmp</TemporaryPassword>"
+                       "<NewPassword>new</NewPassword></CustomerInfo>", op=RESET)
+RESET_MSG = "Reset password sent to jane@example.com (3f2504e0-4f89-11d3-9a0c-0305e82c3301) newpw=yes tmppw=yes"
+RESET_NIL_MSG = "Reset password sent to jane@example.com (00000000-0000-0000-0000-000000000000) newpw=no tmppw=no"
+RESET_RESULT = RESET + "Result"
 
 # (name, headers, body, what ASMX does by service-facts.md)
 # expectation: ("result", code, message) | ("fault", "Server"/"Client"/..., substring) | ("empty", status)
@@ -121,6 +132,34 @@ PROBES = [
      (500, "application/soap+xml", ("fault", "Receiver", "Simulated server failure (MFACode=boom)"))),
     ("chunked request body", {"Content-Type": CT11, "SOAPAction": ACTION, "Transfer-Encoding": "chunked"},
      env(S11, request(cust())), (200, "text/xml", ("result", "SUCCESS", OK_MSG))),
+    # CustomerUserSendResetPassword (customer-user-send-reset-password.md).
+    ("CustomerUserSendResetPassword: SOAP 1.1 help-page request", {"Content-Type": CT11, "SOAPAction": RESET_ACTION},
+     env(S11, RESET_SAMPLE), (200, "text/xml", ("result", "SUCCESS", RESET_MSG, RESET_RESULT))),
+    ("CustomerUserSendResetPassword: SOAP 1.2 help-page request", {"Content-Type": CT12}, env(S12, RESET_SAMPLE),
+     (200, "application/soap+xml", ("result", "SUCCESS", RESET_MSG, RESET_RESULT))),
+    ("CustomerUserSendResetPassword: SOAP 1.2 with action= in Content-Type",
+     {"Content-Type": CT12 + "; action=" + RESET_ACTION}, env(S12, RESET_SAMPLE),
+     (200, "application/soap+xml", ("result", "SUCCESS", RESET_MSG, RESET_RESULT))),
+    ("CustomerUserSendResetPassword: SOAP 1.1 without a SOAPAction header (routed by the body element)",
+     {"Content-Type": CT11}, env(S11, RESET_SAMPLE), (200, "text/xml", ("result", "SUCCESS", RESET_MSG, RESET_RESULT))),
+    ("CustomerUserSendResetPassword: SOAP 1.1 with an unknown SOAPAction",
+     {"Content-Type": CT11, "SOAPAction": '"http://tempuri.org/SendResetPassword"'}, env(S11, RESET_SAMPLE),
+     (500, "text/xml", ("fault", "Client", None))),
+    ("CustomerUserSendResetPassword: Id and MFACode absent -> nil guid, SUCCESS",
+     {"Content-Type": CT11, "SOAPAction": RESET_ACTION}, env(S11, request(cust(id_=None, mfa=None), op=RESET)),
+     (200, "text/xml", ("result", "SUCCESS", RESET_NIL_MSG, RESET_RESULT))),
+    ("CustomerUserSendResetPassword: wrong API password -> LOGINERROR", {"Content-Type": CT11, "SOAPAction": RESET_ACTION},
+     env(S11, request(cust(), user="<UserInfo><Username>api-user</Username><Password>no</Password></UserInfo>", op=RESET)),
+     (200, "text/xml", ("result", "LOGINERROR", "Invalid API credentials", RESET_RESULT))),
+    ("CustomerUserSendResetPassword: empty <Id/> -> fault 'Unrecognized Guid format'",
+     {"Content-Type": CT11, "SOAPAction": RESET_ACTION}, env(S11, request(cust(id_=""), op=RESET)),
+     (500, "text/xml", ("fault", "Client", "Unrecognized Guid format"))),
+    ("CustomerUserSendResetPassword: MFACode boom, SOAP 1.1 -> soap:Server fault",
+     {"Content-Type": CT11, "SOAPAction": RESET_ACTION}, env(S11, request(cust(mfa="boom"), op=RESET)),
+     (500, "text/xml", ("fault", "Server", "Simulated server failure (MFACode=boom)"))),
+    ("CustomerUserSendResetPassword: MFACode boom, SOAP 1.2 -> soap:Receiver fault", {"Content-Type": CT12},
+     env(S12, request(cust(mfa="boom"), op=RESET)),
+     (500, "application/soap+xml", ("fault", "Receiver", "Simulated server failure (MFACode=boom)"))),
 ]
 
 
@@ -131,6 +170,7 @@ PROBES = [
 RUNTIME_FAULT_TEXT = {
     "SOAP 1.1 with an empty SOAPAction",
     "SOAP 1.1 with an unknown SOAPAction",
+    "CustomerUserSendResetPassword: SOAP 1.1 with an unknown SOAPAction",
     # Mono: "... ---> Guid should contain 32 digits with 4 dashes (...)"; .NET and the mock:
     # "Unrecognized Guid format."
     "Id that is not a guid -> soap:Client fault",
@@ -218,7 +258,8 @@ def interpret(r):
             kind = ("not XML", body[:200])
         else:
             faults = [e for ns in (S11, S12) for e in doc.getElementsByTagNameNS(ns, "Fault")]
-            results = doc.getElementsByTagNameNS("http://tempuri.org/", "ConfirmCustomerUserMFAResult")
+            results = (doc.getElementsByTagNameNS("http://tempuri.org/", CONFIRM + "Result")
+                       or doc.getElementsByTagNameNS("http://tempuri.org/", RESET_RESULT))
             if faults:
                 f = faults[0]
                 if f.namespaceURI == S11:
@@ -238,7 +279,7 @@ def interpret(r):
                 for name in ("SuccessCode", "Message", "ExceptionMessage", "IsSystemError"):
                     e = child(res, name)
                     vals.append(None if e is None else text_of(e))
-                kind = ("result",) + tuple(vals)
+                kind = ("result",) + tuple(vals) + (res.localName,)
             else:
                 kind = ("other XML", body[:200])
     return dict(status=r["status"], media=media, kind=kind, action="action=" in ctype,
@@ -256,7 +297,9 @@ def meets(expect, a):
     if kind[0] == "empty":
         return k[0] == "empty"
     if kind[0] == "result":
-        return k[0] == "result" and k[1] == kind[1] and k[2] == kind[2] and k[3] == "" and k[4] == "false"
+        result_element = kind[3] if len(kind) > 3 else CONFIRM + "Result"
+        return (k[0] == "result" and k[1] == kind[1] and k[2] == kind[2] and k[3] == "" and k[4] == "false"
+                and k[5] == result_element)
     if kind[0] == "fault":
         return (k[0] == "fault" and re.fullmatch(kind[1], k[1]) is not None
                 and (kind[2] is None or kind[2] in k[2]))

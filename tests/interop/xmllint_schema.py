@@ -8,10 +8,11 @@
 1. extracts the two xs:schema elements of the WSDL into tempuri.xsd and mstypes.xsd (with the
    namespace declarations they inherit from wsdl:definitions, and a schemaLocation added to the
    guid schema's import, which has none in the WSDL) and checks that xmllint compiles them;
-2. starts brightoffice-mock with --record DIR, runs brightoffice-mfa confirm a few times (SOAP
-   1.1 and 1.2, all optional fields or none), takes the ConfirmCustomerUserMFA element out of
-   the SOAP body of each recorded request and validates it against the schema;
-3. posts each recorded request to the mock again and validates the ConfirmCustomerUserMFAResponse
+2. starts brightoffice-mock with --record DIR, runs brightoffice-mfa confirm and send-reset a
+   few times (SOAP 1.1 and 1.2, all optional fields or none), takes the ConfirmCustomerUserMFA /
+   CustomerUserSendResetPassword element out of the SOAP body of each recorded request and
+   validates it against the schema;
+3. posts each recorded request to the mock again and validates the <operation>Response
    element of its answer;
 4. negative controls: documents that break the schema (a bad guid, unqualified children,
    children out of order, an unknown SuccessCode) must be rejected, so a validation that
@@ -118,32 +119,46 @@ def run(report, args, work):
                 '<Password>api-secret</Password></UserInfo></ConfirmCustomerUserMFA>')
     rc, out = xmllint(tempuri_xsd, sample)
     report.check("xmllint compiles the extracted schema and accepts the help page's request", rc == 0, out)
+    reset_sample = os.path.join(work, "help-page-sample-reset.xml")
+    with open(reset_sample, "w", encoding="utf-8") as f:
+        f.write(open(sample, encoding="utf-8").read().replace("ConfirmCustomerUserMFA", "CustomerUserSendResetPassword"))
+    rc, out = xmllint(tempuri_xsd, reset_sample)
+    report.check("... and the CustomerUserSendResetPassword help page's request", rc == 0, out)
 
     record = os.path.join(work, "record")
     os.makedirs(record)
+    confirm, reset = "ConfirmCustomerUserMFA", "CustomerUserSendResetPassword"
     runs = [
-        ("SOAP 1.1, every optional field", "1.1",
+        ("SOAP 1.1, every optional field", confirm, "1.1",
          ["--email", "jane@example.com", "--id", "3F2504E0-4F89-11D3-9A0C-0305E82C3301", "--mfa-code", "123456"],
          {"BRIGHTOFFICE_CUSTOMER_PASSWORD": "old<&>", "BRIGHTOFFICE_TEMPORARY_PASSWORD": "tmp",
           "BRIGHTOFFICE_NEW_PASSWORD": "new"}),
-        ("SOAP 1.2, no optional field", "1.2", ["--email", "jane@example.com"], {}),
-        ("SOAP 1.1, empty NewPassword, non-ASCII and markup in the email", "1.1",
+        ("SOAP 1.2, no optional field", confirm, "1.2", ["--email", "jane@example.com"], {}),
+        ("SOAP 1.1, empty NewPassword, non-ASCII and markup in the email", confirm, "1.1",
          ["--email", "zo\u00eb&<x>@\u00e9xample.com", "--mfa-code", "654321"], {"BRIGHTOFFICE_NEW_PASSWORD": ""}),
+        ("send-reset, SOAP 1.1, every optional field", reset, "1.1",
+         ["--email", "jane@example.com", "--id", "3F2504E0-4F89-11D3-9A0C-0305E82C3301"],
+         {"BRIGHTOFFICE_CUSTOMER_PASSWORD": "old<&>", "BRIGHTOFFICE_TEMPORARY_PASSWORD": "tmp",
+          "BRIGHTOFFICE_NEW_PASSWORD": "new", "BRIGHTOFFICE_MFA_CODE": "123456"}),
+        ("send-reset, SOAP 1.2, no optional field", reset, "1.2", ["--email", "zo\u00eb&<x>@\u00e9xample.com"], {}),
     ]
+    recorded = {}
     with L.start_mock(args.mock, "--record", record) as mock:
         # All client runs first: the replays below are recorded too.
-        for i, (name, soap, argv, extra) in enumerate(runs, start=1):
+        for i, (name, op, soap, argv, extra) in enumerate(runs, start=1):
             env = {k: v for k, v in os.environ.items() if not k.startswith("BRIGHTOFFICE_")}
             env.update({"BRIGHTOFFICE_USERNAME": "api-user", "BRIGHTOFFICE_PASSWORD": "api-secret"}, **extra)
-            p = subprocess.run([args.cli, "confirm", "--endpoint", mock.endpoint, "--soap", soap, "--json"] + argv,
+            before = set(os.listdir(record))
+            command = "confirm" if op == confirm else "send-reset"
+            p = subprocess.run([args.cli, command, "--endpoint", mock.endpoint, "--soap", soap, "--json"] + argv,
                                env=env, capture_output=True, timeout=60)
-            report.check("%s: brightoffice-mfa got an answer (exit 0 or 3)" % name, p.returncode in (0, 3),
+            report.check("%s: brightoffice-mfa %s got an answer (exit 0 or 3)" % (name, command), p.returncode in (0, 3),
                          "exit %d %r %r" % (p.returncode, p.stdout, p.stderr))
-        for i, (name, soap, argv, extra) in enumerate(runs, start=1):
-            path = os.path.join(record, "request-%06d.http" % i)
-            if not report.check("%s: the mock recorded %s" % (name, os.path.basename(path)), os.path.exists(path),
-                                repr(sorted(os.listdir(record)))):
+            recorded[i] = sorted(set(os.listdir(record)) - before)
+        for i, (name, op, soap, argv, extra) in enumerate(runs, start=1):
+            if not report.check("%s: the mock recorded one request" % name, len(recorded[i]) == 1, repr(recorded[i])):
                 continue
+            path = os.path.join(record, recorded[i][0])
             raw = open(path, "rb").read()
             head, sep, body = raw.partition(b"\r\n\r\n")
             if not report.check("%s: the record holds headers and a body" % name, bool(sep and body), repr(raw[:300])):
@@ -153,8 +168,8 @@ def run(report, args, work):
             want_ns = ("http://schemas.xmlsoap.org/soap/envelope/" if soap == "1.1"
                        else "http://www.w3.org/2003/05/soap-envelope")
             report.check("%s: the request is a SOAP %s envelope" % (name, soap), env_ns == want_ns, env_ns)
-            requests_ = find(envelope, TNS, "ConfirmCustomerUserMFA")
-            if not report.check("%s: the SOAP body holds one {http://tempuri.org/}ConfirmCustomerUserMFA" % name,
+            requests_ = find(envelope, TNS, op)
+            if not report.check("%s: the SOAP body holds one {http://tempuri.org/}%s" % (name, op),
                                 len(requests_) == 1, body.decode(errors="replace")[:1000]):
                 continue
             doc_path = os.path.join(work, "request-%d.xml" % i)
@@ -178,8 +193,8 @@ def run(report, args, work):
             conn.close()
             report.check("%s: the mock answers the replayed request with HTTP 200" % name, resp.status == 200,
                          "%d %r" % (resp.status, answer[:500]))
-            answers = find(minidom.parseString(answer), TNS, "ConfirmCustomerUserMFAResponse")
-            if report.check("%s: the answer holds one ConfirmCustomerUserMFAResponse" % name, len(answers) == 1,
+            answers = find(minidom.parseString(answer), TNS, op + "Response")
+            if report.check("%s: the answer holds one %sResponse" % (name, op), len(answers) == 1,
                             answer.decode(errors="replace")[:1000]):
                 ans_path = os.path.join(work, "response-%d.xml" % i)
                 with open(ans_path, "w", encoding="utf-8") as f:
@@ -202,6 +217,13 @@ def run(report, args, work):
          '<ConfirmCustomerUserMFAResponse xmlns="http://tempuri.org/"><ConfirmCustomerUserMFAResult>'
          '<SuccessCode>MAYBE</SuccessCode><Message>m</Message><ExceptionMessage/><IsSystemError>false</IsSystemError>'
          '</ConfirmCustomerUserMFAResult></ConfirmCustomerUserMFAResponse>'),
+        ("a CustomerUserSendResetPassword request with UserInfo before CustomerInfo",
+         '<CustomerUserSendResetPassword xmlns="http://tempuri.org/"><UserInfo><Username>u</Username></UserInfo>'
+         '<CustomerInfo><Id>3f2504e0-4f89-11d3-9a0c-0305e82c3301</Id></CustomerInfo></CustomerUserSendResetPassword>'),
+        ("a CustomerUserSendResetPassword answer with ConfirmCustomerUserMFA's result element",
+         '<CustomerUserSendResetPasswordResponse xmlns="http://tempuri.org/"><ConfirmCustomerUserMFAResult>'
+         '<SuccessCode>SUCCESS</SuccessCode><IsSystemError>false</IsSystemError>'
+         '</ConfirmCustomerUserMFAResult></CustomerUserSendResetPasswordResponse>'),
     ]
     for name, text in broken:
         path = os.path.join(work, "broken.xml")

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 """zeep (Debian's python3-zeep) as an independent SOAP client: every contract row over the
-SOAP 1.1 and SOAP 1.2 bindings.
+SOAP 1.1 and SOAP 1.2 bindings, for ConfirmCustomerUserMFA and CustomerUserSendResetPassword.
 
     zeep_contract.py --wsdl SOURCE_DIR/wsdl/BrightOfficeAPI.wsdl --mock BUILD/brightoffice-mock
     zeep_contract.py --wsdl SOURCE_DIR/wsdl/BrightOfficeAPI.wsdl --asmx
@@ -35,6 +35,10 @@ PORTS = (("BrightOfficeAPISoap", "1.1", "text/xml", "Server"),
 
 def confirmed(email, guid=L.NIL_GUID, newpw="no", tmppw="no"):
     return "MFA confirmed for %s (%s) newpw=%s tmppw=%s" % (email, guid, newpw, tmppw)
+
+
+def sent(email, guid=L.NIL_GUID, newpw="no", tmppw="no"):
+    return "Reset password sent to %s (%s) newpw=%s tmppw=%s" % (email, guid, newpw, tmppw)
 
 
 def customer(email="jane@example.com", mfa="123456", guid=L.NIL_GUID, **extra):
@@ -75,8 +79,36 @@ CASES = [
     ("other MFACode -> OTHER", dict(CustomerInfo=customer(mfa="000000"), UserInfo=CRED), ("OTHER", "Invalid MFA code")),
     ("MFACode absent -> OTHER", dict(CustomerInfo=customer(mfa=None), UserInfo=CRED), ("OTHER", "Invalid MFA code")),
 ]
-SLOW = ("MFACode slow -> SUCCESS after about 5 s", dict(CustomerInfo=customer(mfa="slow", guid=L.GUID), UserInfo=CRED),
-        ("SUCCESS", confirmed("jane@example.com", L.GUID)))
+CONFIRM = "ConfirmCustomerUserMFA"
+SEND_RESET = "CustomerUserSendResetPassword"
+# CustomerUserSendResetPassword: the same rows up to its own success row (any MFACode).
+SEND_RESET_CASES = [
+    ("no UserInfo -> LOGINERROR", dict(CustomerInfo=customer()), ("LOGINERROR", "Invalid API credentials")),
+    ("wrong password -> LOGINERROR", dict(CustomerInfo=customer(mfa="boom"), UserInfo={"Username": "api-user", "Password": "x"}),
+     ("LOGINERROR", "Invalid API credentials")),
+    ("no CustomerInfo -> PARAMETERERROR", dict(UserInfo=CRED), ("PARAMETERERROR", "Email is required")),
+    ("Email empty -> PARAMETERERROR", dict(CustomerInfo=customer(email=""), UserInfo=CRED),
+     ("PARAMETERERROR", "Email is required")),
+    ("missing@example.com -> MISSINGRECORD", dict(CustomerInfo=customer("missing@example.com", mfa="boom"), UserInfo=CRED),
+     ("MISSINGRECORD", "Customer user not found")),
+    ("MFACode boom -> SOAP fault", dict(CustomerInfo=customer(mfa="boom"), UserInfo=CRED), "fault"),
+    ("after the fault, MFACode absent -> SUCCESS", dict(CustomerInfo=customer(mfa=None), UserInfo=CRED),
+     ("SUCCESS", sent("jane@example.com"))),
+    ("any MFACode, upper-case Id, NewPassword set -> SUCCESS newpw=yes tmppw=no",
+     dict(CustomerInfo=customer(mfa="000000", guid=L.GUID.upper(), NewPassword="n3w<&>"), UserInfo=CRED),
+     ("SUCCESS", sent("jane@example.com", L.GUID, "yes", "no"))),
+    ("TemporaryPassword empty -> SUCCESS newpw=no tmppw=empty",
+     dict(CustomerInfo=customer(guid=L.GUID, TemporaryPassword=""), UserInfo=CRED),
+     ("SUCCESS", sent("jane@example.com", L.GUID, "no", "empty"))),
+    ("non-ASCII email -> SUCCESS, echoed intact",
+     dict(CustomerInfo=customer("zo\u00eb@\u00e9xample.com"), UserInfo=CRED), ("SUCCESS", sent("zo\u00eb@\u00e9xample.com"))),
+]
+OPERATIONS = [(CONFIRM, CASES, ("MFACode slow -> SUCCESS after about 5 s",
+                                dict(CustomerInfo=customer(mfa="slow", guid=L.GUID), UserInfo=CRED),
+                                ("SUCCESS", confirmed("jane@example.com", L.GUID)))),
+              (SEND_RESET, SEND_RESET_CASES, ("MFACode slow -> SUCCESS after about 5 s",
+                                              dict(CustomerInfo=customer(mfa="slow", guid=L.GUID), UserInfo=CRED),
+                                              ("SUCCESS", sent("jane@example.com", L.GUID))))]
 
 
 def make_service(wsdl, port, endpoint):
@@ -89,10 +121,10 @@ def make_service(wsdl, port, endpoint):
     return client.create_service(binding.name, endpoint), history, binding
 
 
-def call(service, history, kwargs):
+def call(service, history, op, kwargs):
     start = time.monotonic()
     try:
-        result = service.ConfirmCustomerUserMFA(**kwargs)
+        result = getattr(service, op)(**kwargs)
         return dict(result=result, took=time.monotonic() - start, history=history.last_received)
     except zeep.exceptions.Fault as f:
         return dict(fault=f, took=time.monotonic() - start)
@@ -100,7 +132,7 @@ def call(service, history, kwargs):
         return dict(error=e, took=time.monotonic() - start)
 
 
-def judge(expected, r, fault_code):
+def judge(op, expected, r, fault_code):
     if expected == "fault":
         f = r.get("fault")
         if f is None:
@@ -119,12 +151,12 @@ def judge(expected, r, fault_code):
     received = r.get("history")
     if received is not None:
         env = received["envelope"]
-        el = env.find(".//" + TNS + "ExceptionMessage")
-        raw_ok = el is not None and not (el.text or "")  # present and empty on the wire
+        el = env.find(".//" + TNS + op + "Result/" + TNS + "ExceptionMessage")
+        raw_ok = el is not None and not (el.text or "")  # present and empty on the wire, in <op>Result
     ok = (res.SuccessCode == expected[0] and res.Message == expected[1] and exc_ok and raw_ok
           and res.IsSystemError is False)
-    return ok, "want %s %r with an empty ExceptionMessage element and IsSystemError false; got %r (raw ExceptionMessage " \
-               "present and empty: %s)" % (expected[0], expected[1], dict(res.__values__), raw_ok)
+    return ok, "want %s %r with an empty ExceptionMessage element in %sResult and IsSystemError false; got %r (raw " \
+               "ExceptionMessage present and empty: %s)" % (expected[0], expected[1], op, dict(res.__values__), raw_ok)
 
 
 def run_all(report, wsdl, endpoint, label, results):
@@ -133,31 +165,38 @@ def run_all(report, wsdl, endpoint, label, results):
         report.check("%s %s: zeep picked a SOAP %s binding for port %s" % (label, port, version, port),
                      type(binding).__name__ == ("Soap11Binding" if version == "1.1" else "Soap12Binding"),
                      type(binding).__name__)
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            slow_service, slow_history, _ = make_service(wsdl, port, endpoint)
-            slow = pool.submit(call, slow_service, slow_history, SLOW[1])
-            for name, kwargs, expected in CASES:
-                r = call(service, history, kwargs)
-                ok, detail = judge(expected, r, fault_code)
-                report.check("%s %s: %s" % (label, port, name), ok, detail)
-                results[(port, name)] = r
-                if name.startswith("after the fault"):
-                    headers = history.last_received["http_headers"] if history.last_received else {}
-                    got = headers.get("Content-Type", "")
-                    report.check("%s %s: answer Content-Type is %s" % (label, port, ctype),
-                                 got.split(";")[0].strip() == ctype, got)
-                    # ASMX sends no action parameter on a SOAP 1.2 answer (zeep sends one on the
-                    # request); the mock's gSOAP echoes it: a difference, noted, not a failure.
-                    if label.startswith("ASMX"):
-                        report.check("%s %s: answer Content-Type has no action parameter" % (label, port),
-                                     "action=" not in got, got)
-                    elif "action=" in got:
-                        report.note("%s %s: the answer's Content-Type carries the request's action parameter "
-                                    "(%s); ASMX sends none" % (label, port, got))
-            r = slow.result()
-            ok, detail = judge(SLOW[2], r, fault_code)
-            report.check("%s %s: %s" % (label, port, SLOW[0]), ok and r["took"] >= 4.5,
-                         detail + " after %.2f s" % r["took"])
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(OPERATIONS)) as pool:
+            # The slow row of each operation runs in the background while the others run.
+            slow = []
+            for op, _, slow_case in OPERATIONS:
+                slow_service, slow_history, _ = make_service(wsdl, port, endpoint)
+                slow.append((op, slow_case, pool.submit(call, slow_service, slow_history, op, slow_case[1])))
+            for op, cases, _ in OPERATIONS:
+                for name, kwargs, expected in cases:
+                    r = call(service, history, op, kwargs)
+                    ok, detail = judge(op, expected, r, fault_code)
+                    report.check("%s %s %s: %s" % (label, port, op, name), ok, detail)
+                    results[(op, port, name)] = r
+                    if name.startswith("after the fault"):
+                        check_content_type(report, "%s %s %s" % (label, port, op), label, history, ctype)
+            for op, slow_case, future in slow:
+                r = future.result()
+                ok, detail = judge(op, slow_case[2], r, fault_code)
+                report.check("%s %s %s: %s" % (label, port, op, slow_case[0]), ok and r["took"] >= 4.5,
+                             detail + " after %.2f s" % r["took"])
+
+
+def check_content_type(report, what, label, history, ctype):
+    headers = history.last_received["http_headers"] if history.last_received else {}
+    got = headers.get("Content-Type", "")
+    report.check("%s: answer Content-Type is %s" % (what, ctype), got.split(";")[0].strip() == ctype, got)
+    # ASMX sends no action parameter on a SOAP 1.2 answer (zeep sends one on the request);
+    # the mock's gSOAP echoes it: a difference, noted, not a failure.
+    if label.startswith("ASMX"):
+        report.check("%s: answer Content-Type has no action parameter" % what, "action=" not in got, got)
+    elif "action=" in got:
+        report.note("%s: the answer's Content-Type carries the request's action parameter (%s); ASMX sends none"
+                    % (what, got))
 
 
 def describe(r):
@@ -193,7 +232,7 @@ def main():
         for key, m in results["mock"].items():
             a = results["asmx"].get(key)
             if a is not None and describe(a) != describe(m):
-                report.note("%s '%s': ASMX gave %s; mock gave %s" % (key[0], key[1], describe(a), describe(m)))
+                report.note("%s %s '%s': ASMX gave %s; mock gave %s" % (key[0], key[1], key[2], describe(a), describe(m)))
     return report.finish()
 
 

@@ -37,6 +37,25 @@ TEST_CASE("Secret keeps its value through copies and moves") {
   CHECK(b.Reveal() == "other");
 }
 
+TEST_CASE("Secret's move really moves, and wipes what the moved-from one keeps") {
+  // A long text: its buffer changes owner, no copy is made.
+  Secret long_one(std::string(100, 'k'));
+  const char* buffer = long_one.Reveal().data();
+  Secret taken = std::move(long_one);
+  CHECK(taken.Reveal().data() == buffer);
+  CHECK(taken.Reveal() == std::string(100, 'k'));
+  CHECK(long_one.empty());  // NOLINT(bugprone-use-after-move)
+  // A short text lives inside the object: the bytes left behind there are zeroed.
+  Secret short_one("hunter2");
+  const char* inside = short_one.Reveal().data();
+  Secret moved;
+  moved = std::move(short_one);
+  CHECK(moved.Reveal() == "hunter2");
+  CHECK(short_one.empty());  // NOLINT(bugprone-use-after-move)
+  CHECK(short_one.Reveal().data() == inside);  // still the object's own buffer ...
+  for (int i = 0; i < 7; ++i) CHECK(inside[i] == '\0');  // ... wiped
+}
+
 TEST_CASE("SuccessCode wire names round-trip and unknown text is kUnknown") {
   for (auto code : {SuccessCode::kSuccess, SuccessCode::kSystemError, SuccessCode::kLoginError,
                     SuccessCode::kOther, SuccessCode::kMissingRecord, SuccessCode::kParameterError}) {
@@ -68,9 +87,39 @@ TEST_CASE("StatusOr holds a value or an error, never both") {
   CHECK(e.status().kind() == ErrorKind::kTimeout);
   CHECK(e.status().ToString() == "timeout: late");
   CHECK_THROWS_AS(e.value(), BadStatusOrAccess);
-  StatusOr<int> bad{Status()};  // an OK status without a value is not a silent success
-  CHECK_FALSE(bad.ok());
-  CHECK(bad.status().kind() == ErrorKind::kInvalidArgument);
+  // An OK status without a value is not a silent success, nor an invented failure.
+  CHECK_THROWS_AS(StatusOr<int>{Status()}, std::invalid_argument);
+  CHECK_THROWS_AS(StatusOr<int>(Status(ErrorKind::kOk, "ignored")), std::invalid_argument);
+  CHECK(v.value_or(7) == 42);
+  CHECK(e.value_or(7) == 7);
+  CHECK(StatusOr<std::string>(Status(ErrorKind::kTimeout, "late")).value_or("fallback") == "fallback");
+  CHECK(StatusOr<std::string>(std::string("moved")).value_or("fallback") == "moved");
+}
+
+TEST_CASE("every accessor of an OK status is safe") {
+  const Status ok;
+  CHECK(ok.ok());
+  CHECK(ok.kind() == ErrorKind::kOk);
+  CHECK(ToString(ok.kind()) == "ok");
+  CHECK(ok.ToString() == "ok");
+  CHECK(ok.message().empty());
+  CHECK(ok.http_status() == 0);
+  CHECK(ok.fault_code().empty());
+  CHECK(ok.fault_string().empty());
+  CHECK(ok.fault_detail().empty());
+  CHECK_FALSE(ok.request_may_have_been_sent());
+  // Setters leave an OK status OK and empty.
+  Status still_ok = Status(ErrorKind::kOk, "x");
+  still_ok.set_http_status(500).set_fault("c", "s", "d").set_request_may_have_been_sent(true);
+  CHECK(still_ok.ok());
+  CHECK(still_ok.message().empty());
+  CHECK(still_ok.http_status() == 0);
+  CHECK(still_ok.fault_string().empty());
+  CHECK_FALSE(still_ok.request_may_have_been_sent());
+  CHECK(ToString(ErrorKind::kUnimplemented) == "unimplemented");
+  Status failed(ErrorKind::kSoapFault, "f");
+  CHECK_FALSE(failed.request_may_have_been_sent());
+  CHECK(failed.set_request_may_have_been_sent(true).request_may_have_been_sent());
 }
 
 TEST_CASE("Options defaults are finite and safe") {

@@ -8,15 +8,16 @@
 
 #include "internal/xml_guard.h"
 
+using brightoffice::internal::Redactor;
 using brightoffice::internal::XmlGuard;
 
 namespace {
 
 // Feeds `xml` in pieces of `step` bytes; returns the error ("" when accepted).
 std::string Check(const std::string& xml, unsigned depth = 4, std::size_t step = 1) {
-  XmlGuard guard(depth);
+  XmlGuard guard(depth, "ConfirmCustomerUserMFAResult");
   for (std::size_t i = 0; i < xml.size(); i += step) {
-    if (!guard.Feed(xml.data() + i, std::min(step, xml.size() - i))) return guard.error();
+    if (!guard.Feed(xml.data() + i, std::min(step, xml.size() - i))) return Redactor().Render(guard.error()).str();
   }
   return "";
 }
@@ -47,6 +48,50 @@ TEST_CASE("refuses what gSOAP would mishandle") {
   CHECK(Check("<r><ConfirmCustomerUserMFAResult/><p:ConfirmCustomerUserMFAResult/></r>").find("more than one") !=
         std::string::npos);
   CHECK(Check("<r><ConfirmCustomerUserMFAResult/></r>") == "");
+  CHECK(Check("<a>&#;</a>").find("malformed character reference") != std::string::npos);
+  CHECK(Check("<a>&#x;</a>").find("malformed character reference") != std::string::npos);
+  CHECK(Check("<a>&#12a;</a>").find("malformed character reference") != std::string::npos);
+  CHECK(Check("<a>&#xFFFE;</a>").find("XML does not allow") != std::string::npos);
+  CHECK(Check("<a>&#0;</a>").find("XML does not allow") != std::string::npos);
+  CHECK(Check("<a b='&#x1;'/>").find("XML does not allow") != std::string::npos);
+  CHECK(Check("<a>&#xD800;</a>").find("XML does not allow") != std::string::npos);
+}
+
+TEST_CASE("character references gSOAP reads correctly pass; longer ones (valid XML) are refused, not misread") {
+  for (std::size_t step : {1, 3, 4096}) {
+    CAPTURE(step);
+    CHECK(Check("<a>&#x39;&#57;&#x0039;&#00057;&#xFFFD;&#65533;&#x0041;</a>", 4, step) == "");
+    // gSOAP reads 6 characters of a reference: "&#x0000036;" would become NUL and cut the text,
+    // "&#x1F600;" another character with a ';' left behind.
+    for (const char* long_ref : {"&#x0000036;", "&#0000057;", "&#x1F600;", "&#128512;", "&#x10FFFF;"}) {
+      CAPTURE(std::string(long_ref));
+      CHECK(Check(std::string("<a>") + long_ref + "</a>", 4, step).find("longer than gSOAP reads") != std::string::npos);
+      CHECK(Check(std::string("<a b='") + long_ref + "'/>", 4, step).find("longer than gSOAP reads") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("the only result element that counts is the operation's") {
+  XmlGuard guard(8, "CustomerUserSendResetPasswordResult");
+  const std::string two = "<r><ConfirmCustomerUserMFAResult/><ConfirmCustomerUserMFAResult/></r>";
+  CHECK(guard.Feed(two.data(), two.size()));
+  XmlGuard other(8, "CustomerUserSendResetPasswordResult");
+  const std::string dup = "<r><CustomerUserSendResetPasswordResult/><a:CustomerUserSendResetPasswordResult/></r>";
+  CHECK_FALSE(other.Feed(dup.data(), dup.size()));
+  CHECK(Redactor().Render(other.error()).str() == "the response has more than one CustomerUserSendResetPasswordResult element");
+  XmlGuard any(8);  // a gSOAP application's call: no operation, no count
+  CHECK(any.Feed(dup.data(), dup.size()));
+}
+
+TEST_CASE("an undefined entity's name reaches the message only through the redactor") {
+  XmlGuard guard(8, "ConfirmCustomerUserMFAResult");
+  const std::string xml = "<a>&71x93;</a>";
+  REQUIRE_FALSE(guard.Feed(xml.data(), xml.size()));
+  Redactor redactor;
+  redactor.Add("71x93");
+  const std::string shown = redactor.Render(guard.error()).str();
+  CHECK(shown.find("71x93") == std::string::npos);
+  CHECK(shown.find("(&***;)") != std::string::npos);
 }
 
 TEST_CASE("the verdict does not depend on where the buffers split") {

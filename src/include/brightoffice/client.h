@@ -32,8 +32,8 @@ namespace brightoffice {
 /// @endcode
 ///
 /// Thread Safety: a Client is cheap to copy (copies share one Connection) and one Client may
-/// be used from many threads at once. The connection it makes keeps a small pool of
-/// keep-alive connections; each call uses one of them alone.
+/// be used from many threads at once. The connection it makes keeps a bounded pool of
+/// keep-alive connections (Options::max_connections); each call uses one of them alone.
 class Client {
  public:
   /// A client over any Connection (the real one from MakeConnection(), or a test double).
@@ -51,6 +51,17 @@ class Client {
   /// any 3xx), kSoapFault, kMalformedResponse.
   StatusOr<ServiceResult> ConfirmCustomerUserMfa(const CustomerInfo& customer) const {
     return connection_->ConfirmCustomerUserMfa(customer);
+  }
+
+  /// Asks the service to send a customer user a password reset (by e-mail: a code and/or a
+  /// temporary password), the first step of the flow that ends with ConfirmCustomerUserMfa().
+  /// customer.email (and customer.id, when known) name the user; MFACode and the passwords are
+  /// sent only when set. Sends exactly one request; never retries.
+  ///
+  /// Returns the delivered result, whatever its SuccessCode, or a failure of the same kinds as
+  /// ConfirmCustomerUserMfa().
+  StatusOr<ServiceResult> CustomerUserSendResetPassword(const CustomerInfo& customer) const {
+    return connection_->CustomerUserSendResetPassword(customer);
   }
 
  private:

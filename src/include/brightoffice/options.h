@@ -23,19 +23,28 @@ enum class SoapVersion {
 /// secret here, proxy_password, is a Secret and cannot be printed.
 struct Options {
   /// The service address, e.g. "https://crm.example.co.uk/Webservices/BrightOfficeAPI.asmx".
-  /// http:// and https:// are accepted. Required.
+  /// Required. Parsed once, strictly: scheme http or https (any letter case), a non-empty host
+  /// (a name, a dotted-quad IPv4 address or an IPv6 address in brackets), an optional port of
+  /// decimal digits from 1 to 65535, and a path and query of the characters RFC 3986 allows
+  /// there ('%' only in %XX escapes: percent-encoding is the caller's job). No user name or
+  /// password ('@' anywhere), no fragment ('#'), only printable ASCII, and at most 1023
+  /// characters: gSOAP copies an endpoint into a 1024-byte buffer and cuts a longer one short.
+  /// Anything else is ErrorKind::kInvalidArgument from MakeConnection(), saying what is wrong.
   std::string endpoint;
 
   /// The binding to use: SOAP 1.1 (text/xml, SOAPAction) by default, or SOAP 1.2.
   SoapVersion soap_version = SoapVersion::kSoap11;
 
-  /// Time allowed to establish the TCP connection (the TLS handshake then runs under
-  /// io_timeout and the deadline).
+  /// Time allowed to establish the TCP connection to one address of the host (the TLS
+  /// handshake then runs under io_timeout and the deadline). Every duration here must be above
+  /// zero and at most 24 hours (kInvalidArgument otherwise).
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
   /// Longest wait for any single send or receive to make progress.
   std::chrono::milliseconds io_timeout{std::chrono::seconds(30)};
-  /// Overall limit for one call: connect, TLS, send and receive together. Name resolution is
-  /// not covered (it uses the system resolver, which gSOAP cannot interrupt).
+  /// Overall limit for one call, counted from the moment the call is made: waiting for a free
+  /// connection (see max_connections), connect (every address of the host together), a
+  /// proxy's CONNECT, the TLS handshake, send and receive. Name resolution is not covered (the
+  /// system resolver cannot be interrupted).
   std::chrono::milliseconds deadline{std::chrono::seconds(30)};
 
   /// Extra trusted CA certificates (PEM file and/or OpenSSL hashed directory), used in
@@ -56,6 +65,11 @@ struct Options {
   std::chrono::milliseconds max_idle_time{std::chrono::seconds(10)};
   /// How many idle connections a Connection keeps for reuse.
   std::size_t max_idle_connections = 8;
+  /// How many connections one Connection has open at once (in use and idle together; each
+  /// HTTPS connection costs about 1 MB). A call that finds all of them in use waits for one
+  /// within its deadline, and fails with ErrorKind::kTimeout (nothing sent) when none becomes
+  /// free in time. At least 1.
+  std::size_t max_connections = 16;
 
   /// Larger answers (bytes on the wire, HTTP headers included) fail with
   /// ErrorKind::kMalformedResponse naming "max_response_bytes".
@@ -75,16 +89,18 @@ struct Options {
   /// A compressed response is shown decompressed. Called on the calling thread.
   std::function<void(std::string_view)> trace;
 
-  /// Sent as the User-Agent header. Empty means "brightoffice-cpp/<version>".
+  /// Sent as the User-Agent header. Empty means "brightoffice-cpp/<version>". Printable ASCII
+  /// only (no CR or LF: kInvalidArgument).
   std::string user_agent;
 
   /// An HTTP proxy to reach the endpoint through: http:// requests go to it with the full
   /// URL, https:// ones through a CONNECT tunnel (TLS is still end to end with the service,
-  /// verified as without a proxy). Empty: connect directly. The environment (HTTPS_PROXY,
-  /// HTTP_PROXY, NO_PROXY) is not read by the library; the command line does that.
+  /// verified as without a proxy). A host name or IP address, nothing else. Empty: connect
+  /// directly. The environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) is not read here.
   std::string proxy_host;
   int proxy_port = 8080;  ///< The proxy's port (with proxy_host).
-  /// Basic authentication with the proxy, sent when proxy_username is not empty.
+  /// Basic authentication with the proxy, sent when proxy_username is not empty. No ':' and no
+  /// control characters (CR, LF, ...).
   std::string proxy_username;
   Secret proxy_password;  ///< The proxy password: a secret, never printed, wiped after each call.
 };

@@ -10,11 +10,13 @@
 
 namespace brightoffice {
 
-/// Why a call failed. A call that reached the service and got an answer back is never a
-/// failure, whatever its SuccessCode: see ServiceResult. The names returned by ToString() are
-/// the ones used in JSON output and in messages: invalid_argument, connection, tls, timeout,
-/// http_status, soap_fault, malformed_response.
+/// Why a call failed (kOk for a status that holds no failure). A call that reached the service
+/// and got an answer back is never a failure, whatever its SuccessCode: see ServiceResult. The
+/// names returned by ToString() are the ones used in JSON output and in messages: ok,
+/// invalid_argument, connection, tls, timeout, http_status, soap_fault, malformed_response,
+/// unimplemented.
 enum class ErrorKind {
+  kOk = 0,             ///< Not a failure: what Status::kind() says of an OK status.
   kInvalidArgument,    ///< Detected before anything was sent (bad guid, text XML cannot carry, ...).
   kConnection,         ///< Name resolution, connect, or the connection broke mid-call.
   kTls,                ///< TLS handshake or certificate verification failed.
@@ -22,28 +24,34 @@ enum class ErrorKind {
   kHttpStatus,         ///< The server answered with an HTTP status other than 200 and no SOAP fault.
   kSoapFault,          ///< The server answered with a SOAP fault (fault_code/fault_string/fault_detail).
   kMalformedResponse,  ///< The answer could not be read as the expected SOAP response, or broke a limit.
+  /// The Connection does not implement this operation: what Connection's default method bodies
+  /// return, so that a test double written before an operation was added keeps compiling. The
+  /// real connection and the command line never produce it.
+  kUnimplemented,
 };
 
 /// The stable lower-case name of an ErrorKind, e.g. "soap_fault".
 std::string_view ToString(ErrorKind kind) noexcept;
 
 /// What went wrong with a call, or success. Messages never contain a secret (passwords, MFA
-/// code): text from the server is shown with any such value replaced by `***`.
+/// code): text from the server is shown with any such value replaced by `***`. Every accessor
+/// is safe on an OK status (kind() is ErrorKind::kOk, the texts are empty, the numbers 0).
 ///
 /// Thread Safety: a value type; distinct objects may be used from distinct threads.
 class Status {
  public:
   /// An OK status.
   Status() = default;
-  /// A failure of the given kind.
-  Status(ErrorKind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
+  /// A failure of the given kind (ErrorKind::kOk makes an OK status, whatever the message).
+  Status(ErrorKind kind, std::string message)
+      : kind_(kind), message_(kind == ErrorKind::kOk ? std::string() : std::move(message)) {}
 
   /// True for success, false for a failure.
-  bool ok() const noexcept { return !kind_.has_value(); }
+  bool ok() const noexcept { return kind_ == ErrorKind::kOk; }
   /// Same as ok().
   explicit operator bool() const noexcept { return ok(); }
-  /// The failure kind. Precondition: !ok().
-  ErrorKind kind() const { return *kind_; }
+  /// The failure kind; ErrorKind::kOk when ok().
+  ErrorKind kind() const noexcept { return kind_; }
   /// What went wrong, for people (empty when ok()). Never holds a secret.
   const std::string& message() const noexcept { return message_; }
 
@@ -55,14 +63,30 @@ class Status {
   const std::string& fault_string() const noexcept { return fault_string_; }
   /// The fault's detail as text, when the fault had one, with secrets replaced by `***`.
   const std::string& fault_detail() const noexcept { return fault_detail_; }
+  /// Whether the request may have reached the server: false when nothing of it left the
+  /// client (an invalid argument, a connection or TLS handshake that failed, a proxy that
+  /// refused the tunnel, no free connection within the deadline), true once any byte of it was
+  /// written. Only when false is it certain that the service did not act on it; a single-use
+  /// MFA code may be spent when true. Always false for an OK status.
+  bool request_may_have_been_sent() const noexcept { return request_may_have_been_sent_; }
 
   /// Records the HTTP status of the answer; returns *this.
-  Status& set_http_status(int status) { http_status_ = status; return *this; }
+  Status& set_http_status(int status) {
+    if (!ok()) http_status_ = status;
+    return *this;
+  }
   /// Records the SOAP fault parts (see fault_code()); returns *this.
   Status& set_fault(std::string code, std::string string, std::string detail) {
+    if (ok()) return *this;
     fault_code_ = std::move(code);
     fault_string_ = std::move(string);
     fault_detail_ = std::move(detail);
+    return *this;
+  }
+  /// Records whether the request may have reached the server (see
+  /// request_may_have_been_sent()); returns *this.
+  Status& set_request_may_have_been_sent(bool may_have_been_sent) {
+    request_may_have_been_sent_ = !ok() && may_have_been_sent;
     return *this;
   }
 
@@ -70,12 +94,13 @@ class Status {
   std::string ToString() const;
 
  private:
-  std::optional<ErrorKind> kind_;
+  ErrorKind kind_ = ErrorKind::kOk;
   std::string message_;
   int http_status_ = 0;
   std::string fault_code_;
   std::string fault_string_;
   std::string fault_detail_;
+  bool request_may_have_been_sent_ = false;
 };
 
 /// Thrown only by StatusOr<T>::value() when it holds no value.
@@ -97,10 +122,10 @@ class BadStatusOrAccess : public std::runtime_error {
 template <typename T>
 class StatusOr {
  public:
-  /// A failure. Precondition: !status.ok() (an OK status without value becomes an
-  /// kInvalidArgument failure rather than a silent empty success).
+  /// A failure. Throws std::invalid_argument when `status` is OK: a StatusOr holds a value or
+  /// an error, never neither.
   StatusOr(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
-    if (status_.ok()) status_ = Status(ErrorKind::kInvalidArgument, "StatusOr built from an OK status without a value");
+    if (status_.ok()) throw std::invalid_argument("StatusOr constructed from an OK Status without a value");
   }
   /// A value.
   StatusOr(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
@@ -126,6 +151,16 @@ class StatusOr {
   const T* operator->() const { return &value(); }
   /// Member access to the value; throws BadStatusOrAccess when there is none.
   T* operator->() { return &value(); }
+  /// The value, or `fallback` when there is none.
+  template <typename U>
+  T value_or(U&& fallback) const& {
+    return value_ ? *value_ : static_cast<T>(std::forward<U>(fallback));
+  }
+  /// The value moved out, or `fallback` when there is none.
+  template <typename U>
+  T value_or(U&& fallback) && {
+    return value_ ? std::move(*value_) : static_cast<T>(std::forward<U>(fallback));
+  }
 
  private:
   void Check() const {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // A real ASP.NET ASMX service (System.Web.Services on Mono) that answers ConfirmCustomerUserMFA
-// by the project's test contract (shared/reference/test-contract.md), so that brightoffice-cpp
-// can be checked against an independent SOAP stack and against a WSDL that ASMX writes itself.
+// and CustomerUserSendResetPassword by the project's test contract
+// (shared/reference/test-contract.md), so that brightoffice-cpp can be checked against an
+// independent SOAP stack and against a WSDL that ASMX writes itself.
 //
 // The C# class names deliberately differ from the type names of the project's reconstructed
 // WSDL (CustomerInfo, UserInfo, EnquiryResult, SuccessCode): the live service's type names are
@@ -50,9 +51,9 @@ namespace BrightOfficeInterop
         [XmlElement("IsSystemError")] public bool IsSystemError;
     }
 
-    [WebService(Namespace = "http://tempuri.org/")]
-    [WebServiceBinding(ConformsTo = WsiProfiles.BasicProfile1_1)]
-    public class BrightOfficeAPI : WebService
+    // The test contract's rows for both customer-user operations, shared by this service and
+    // the large one (large_service.py), which publishes the same classes among 250 others.
+    public static class CustomerUserContract
     {
         static ApiResult Result(ResultCode code, string message)
         {
@@ -65,25 +66,59 @@ namespace BrightOfficeInterop
             return value.Length == 0 ? "empty" : "yes";
         }
 
+        static string Who(CustomerUserDetails c)
+        {
+            return c.Email + " (" + c.Id.ToString("D") + ") newpw=" + Crossed(c.NewPassword) +
+                   " tmppw=" + Crossed(c.TemporaryPassword);
+        }
+
+        // The rows every operation shares, in the contract's order; null when none matched.
+        static ApiResult CommonRows(CustomerUserDetails c, ApiUser u)
+        {
+            if (u == null || u.Username != "api-user" || u.Password != "api-secret")
+                return Result(ResultCode.LOGINERROR, "Invalid API credentials");
+            if (c == null || string.IsNullOrEmpty(c.Email))
+                return Result(ResultCode.PARAMETERERROR, "Email is required");
+            if (c.Email == "missing@example.com")
+                return Result(ResultCode.MISSINGRECORD, "Customer user not found");
+            if (c.MFACode == "boom")
+                throw new Exception("Simulated server failure (MFACode=boom)");
+            if (c.MFACode == "slow")
+                Thread.Sleep(5000);
+            return null;
+        }
+
+        public static ApiResult ConfirmCustomerUserMFA(CustomerUserDetails c, ApiUser u)
+        {
+            ApiResult common = CommonRows(c, u);
+            if (common != null) return common;
+            if (c.MFACode == "slow" || c.MFACode == "123456")
+                return Result(ResultCode.SUCCESS, "MFA confirmed for " + Who(c));
+            return Result(ResultCode.OTHER, "Invalid MFA code");
+        }
+
+        public static ApiResult CustomerUserSendResetPassword(CustomerUserDetails c, ApiUser u)
+        {
+            ApiResult common = CommonRows(c, u);
+            if (common != null) return common;
+            return Result(ResultCode.SUCCESS, "Reset password sent to " + Who(c));
+        }
+    }
+
+    [WebService(Namespace = "http://tempuri.org/")]
+    [WebServiceBinding(ConformsTo = WsiProfiles.BasicProfile1_1)]
+    public class BrightOfficeAPI : WebService
+    {
         [WebMethod]
         public ApiResult ConfirmCustomerUserMFA(CustomerUserDetails CustomerInfo, ApiUser UserInfo)
         {
-            if (UserInfo == null || UserInfo.Username != "api-user" || UserInfo.Password != "api-secret")
-                return Result(ResultCode.LOGINERROR, "Invalid API credentials");
-            if (CustomerInfo == null || string.IsNullOrEmpty(CustomerInfo.Email))
-                return Result(ResultCode.PARAMETERERROR, "Email is required");
-            if (CustomerInfo.Email == "missing@example.com")
-                return Result(ResultCode.MISSINGRECORD, "Customer user not found");
-            if (CustomerInfo.MFACode == "boom")
-                throw new Exception("Simulated server failure (MFACode=boom)");
-            if (CustomerInfo.MFACode == "slow")
-                Thread.Sleep(5000);
-            if (CustomerInfo.MFACode == "slow" || CustomerInfo.MFACode == "123456")
-                return Result(ResultCode.SUCCESS,
-                              "MFA confirmed for " + CustomerInfo.Email + " (" + CustomerInfo.Id.ToString("D") +
-                              ") newpw=" + Crossed(CustomerInfo.NewPassword) +
-                              " tmppw=" + Crossed(CustomerInfo.TemporaryPassword));
-            return Result(ResultCode.OTHER, "Invalid MFA code");
+            return CustomerUserContract.ConfirmCustomerUserMFA(CustomerInfo, UserInfo);
+        }
+
+        [WebMethod]
+        public ApiResult CustomerUserSendResetPassword(CustomerUserDetails CustomerInfo, ApiUser UserInfo)
+        {
+            return CustomerUserContract.CustomerUserSendResetPassword(CustomerInfo, UserInfo);
         }
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // node-soap (the npm package "soap", pinned in package-lock.json) as an independent SOAP client:
-// every contract row against brightoffice-mock, over the SOAP 1.1 and the SOAP 1.2 binding.
+// every contract row against brightoffice-mock, over the SOAP 1.1 and the SOAP 1.2 binding, for
+// ConfirmCustomerUserMFA and CustomerUserSendResetPassword.
 //
 //   node node_soap_contract.js --wsdl SOURCE_DIR/wsdl/BrightOfficeAPI.wsdl --mock BUILD/brightoffice-mock
 //   node node_soap_contract.js --wsdl ... --endpoint http://127.0.0.1:PORT/Webservices/BrightOfficeAPI.asmx [--label ASMX]
@@ -32,6 +33,10 @@ function check(name, ok, detail) {
 
 function confirmed(email, guid = NIL, newpw = 'no', tmppw = 'no') {
   return `MFA confirmed for ${email} (${guid}) newpw=${newpw} tmppw=${tmppw}`;
+}
+
+function sent(email, guid = NIL, newpw = 'no', tmppw = 'no') {
+  return `Reset password sent to ${email} (${guid}) newpw=${newpw} tmppw=${tmppw}`;
 }
 
 // Elements in the order of the schema's sequence; a key given as null is left out.
@@ -71,8 +76,37 @@ const CASES = [
   ['other MFACode -> OTHER', { CustomerInfo: customer({ mfa: '000000' }), UserInfo: CRED }, ['OTHER', 'Invalid MFA code']],
   ['MFACode absent -> OTHER', { CustomerInfo: customer({ mfa: null }), UserInfo: CRED }, ['OTHER', 'Invalid MFA code']],
 ];
-const SLOW = ['MFACode slow -> SUCCESS after about 5 s', { CustomerInfo: customer({ mfa: 'slow', id: GUID }), UserInfo: CRED },
-  ['SUCCESS', confirmed('jane@example.com', GUID)]];
+// CustomerUserSendResetPassword: the same rows up to its own success row (any MFACode).
+const SEND_RESET_CASES = [
+  ['no UserInfo -> LOGINERROR', { CustomerInfo: customer() }, ['LOGINERROR', 'Invalid API credentials']],
+  ['wrong password -> LOGINERROR', { CustomerInfo: customer({ mfa: 'boom' }), UserInfo: { Username: 'api-user', Password: 'x' } },
+    ['LOGINERROR', 'Invalid API credentials']],
+  ['no CustomerInfo -> PARAMETERERROR', { UserInfo: CRED }, ['PARAMETERERROR', 'Email is required']],
+  ['Email absent -> PARAMETERERROR', { CustomerInfo: customer({ email: null }), UserInfo: CRED }, ['PARAMETERERROR', 'Email is required']],
+  ['missing@example.com -> MISSINGRECORD', { CustomerInfo: customer({ email: 'missing@example.com', mfa: 'boom' }), UserInfo: CRED },
+    ['MISSINGRECORD', 'Customer user not found']],
+  ['MFACode boom -> SOAP fault, HTTP 500', { CustomerInfo: customer({ mfa: 'boom' }), UserInfo: CRED }, 'fault'],
+  ['after the fault, MFACode absent -> SUCCESS', { CustomerInfo: customer({ mfa: null }), UserInfo: CRED },
+    ['SUCCESS', sent('jane@example.com')]],
+  ['any MFACode, NewPassword set, TemporaryPassword empty -> SUCCESS newpw=yes tmppw=empty',
+    { CustomerInfo: customer({ id: GUID, mfa: '000000', newpw: 'n3w<&>', tmp: '' }), UserInfo: CRED },
+    ['SUCCESS', sent('jane@example.com', GUID, 'yes', 'empty')]],
+  ['upper-case Id, NewPassword empty -> SUCCESS newpw=empty tmppw=no',
+    { CustomerInfo: customer({ id: GUID.toUpperCase(), newpw: '' }), UserInfo: CRED },
+    ['SUCCESS', sent('jane@example.com', GUID, 'empty', 'no')]],
+  ['non-ASCII email with markup -> SUCCESS, echoed intact',
+    { CustomerInfo: customer({ email: 'zo\u00eb&<x>@\u00e9xample.com' }), UserInfo: CRED },
+    ['SUCCESS', sent('zo\u00eb&<x>@\u00e9xample.com')]],
+];
+
+const OPERATIONS = [
+  { op: 'ConfirmCustomerUserMFA', cases: CASES,
+    slow: ['MFACode slow -> SUCCESS after about 5 s', { CustomerInfo: customer({ mfa: 'slow', id: GUID }), UserInfo: CRED },
+      ['SUCCESS', confirmed('jane@example.com', GUID)]] },
+  { op: 'CustomerUserSendResetPassword', cases: SEND_RESET_CASES,
+    slow: ['MFACode slow -> SUCCESS after about 5 s', { CustomerInfo: customer({ mfa: 'slow', id: GUID }), UserInfo: CRED },
+      ['SUCCESS', sent('jane@example.com', GUID)]] },
+];
 
 const PORTS = [
   { port: 'BrightOfficeAPISoap', version: '1.1', soap12: false, ctype: 'text/xml', faultCode: 'Server' },
@@ -95,10 +129,10 @@ function startMock(binary) {
   });
 }
 
-function call(client, service, port, args) {
+function call(client, service, port, op, args) {
   const start = process.hrtime.bigint();
   return new Promise((resolve) => {
-    client[service][port].ConfirmCustomerUserMFA(args, (err, result, rawResponse, soapHeader, rawRequest) => {
+    client[service][port][op](args, (err, result, rawResponse, soapHeader, rawRequest) => {
       const took = Number(process.hrtime.bigint() - start) / 1e9;
       resolve({ err, result, rawResponse, rawRequest, took, headers: err && err.response ? err.response.headers : client.lastResponseHeaders });
     }, { timeout: 30000 });
@@ -112,7 +146,7 @@ function text(v) {
   return v;
 }
 
-function judge(expected, r, faultCode) {
+function judge(op, expected, r, faultCode) {
   if (expected === 'fault') {
     if (!r.err) return [false, 'want a SOAP fault, got ' + JSON.stringify(r.result)];
     const status = r.err.response ? r.err.response.status : undefined;
@@ -126,8 +160,8 @@ function judge(expected, r, faultCode) {
     return [ok, `want HTTP 500, fault code *:${faultCode}, '${want}'; got HTTP ${status}, code ${JSON.stringify(code)}, reason ${JSON.stringify(reason)}`];
   }
   if (r.err) return [false, 'want ' + expected.join(' ') + ', got error ' + String(r.err) + ' ' + String(r.err.body || '').slice(0, 500)];
-  const res = r.result && r.result.ConfirmCustomerUserMFAResult;
-  if (!res) return [false, 'no ConfirmCustomerUserMFAResult in ' + JSON.stringify(r.result)];
+  const res = r.result && r.result[op + 'Result'];
+  if (!res) return [false, `no ${op}Result in ` + JSON.stringify(r.result)];
   const ok = res.SuccessCode === expected[0] && res.Message === expected[1] && text(res.ExceptionMessage) === ''
     && (res.IsSystemError === false || res.IsSystemError === 'false');
   return [ok, `want ${expected[0]} '${expected[1]}', ExceptionMessage '', IsSystemError false; got ${JSON.stringify(res)}`];
@@ -138,30 +172,38 @@ async function runAll(wsdl, endpoint, label) {
     const options = { endpoint, forceSoap12Headers: p.soap12, disableCache: true, wsdl_options: { proxy: false } };
     const client = await soap.createClientAsync(wsdl, options);
     client.setEndpoint(endpoint);
-    const slowClient = await soap.createClientAsync(wsdl, options);
-    slowClient.setEndpoint(endpoint);
-    const slow = call(slowClient, 'BrightOfficeAPI', p.port, SLOW[1]);
-    for (const [name, args, expected] of CASES) {
-      const r = await call(client, 'BrightOfficeAPI', p.port, args);
-      const [ok, detail] = judge(expected, r, p.faultCode);
-      check(`${label} ${p.port} (SOAP ${p.version}): ${name}`, ok, detail);
-      if (name.startsWith('after the fault')) {
-        const envNs = p.soap12 ? 'http://www.w3.org/2003/05/soap-envelope' : 'http://schemas.xmlsoap.org/soap/envelope/';
-        check(`${label} ${p.port} (SOAP ${p.version}): the request used the SOAP ${p.version} envelope`,
-          typeof r.rawRequest === 'string' && r.rawRequest.includes(envNs), String(r.rawRequest).slice(0, 400));
-        const ct = (r.headers && (r.headers['content-type'] || r.headers['Content-Type'])) || '';
-        check(`${label} ${p.port} (SOAP ${p.version}): answer Content-Type is ${p.ctype}`,
-          ct.split(';')[0].trim() === p.ctype, ct);
-        if (label === 'ASMX') {
-          check(`${label} ${p.port} (SOAP ${p.version}): answer Content-Type has no action parameter`, !ct.includes('action='), ct);
-        } else if (p.soap12 && ct.includes('action=')) {
-          console.log(`NOTE ${label} ${p.port}: the answer's Content-Type carries the request's action parameter (${ct}); ASMX sends none`);
+    // The slow row of each operation runs on a client of its own while the other rows run.
+    const slow = [];
+    for (const o of OPERATIONS) {
+      const slowClient = await soap.createClientAsync(wsdl, options);
+      slowClient.setEndpoint(endpoint);
+      slow.push([o, call(slowClient, 'BrightOfficeAPI', p.port, o.op, o.slow[1])]);
+    }
+    for (const o of OPERATIONS) {
+      const what = `${label} ${p.port} (SOAP ${p.version}) ${o.op}`;
+      for (const [name, args, expected] of o.cases) {
+        const r = await call(client, 'BrightOfficeAPI', p.port, o.op, args);
+        const [ok, detail] = judge(o.op, expected, r, p.faultCode);
+        check(`${what}: ${name}`, ok, detail);
+        if (name.startsWith('after the fault')) {
+          const envNs = p.soap12 ? 'http://www.w3.org/2003/05/soap-envelope' : 'http://schemas.xmlsoap.org/soap/envelope/';
+          check(`${what}: the request used the SOAP ${p.version} envelope`,
+            typeof r.rawRequest === 'string' && r.rawRequest.includes(envNs), String(r.rawRequest).slice(0, 400));
+          const ct = (r.headers && (r.headers['content-type'] || r.headers['Content-Type'])) || '';
+          check(`${what}: answer Content-Type is ${p.ctype}`, ct.split(';')[0].trim() === p.ctype, ct);
+          if (label === 'ASMX') {
+            check(`${what}: answer Content-Type has no action parameter`, !ct.includes('action='), ct);
+          } else if (p.soap12 && ct.includes('action=')) {
+            console.log(`NOTE ${what}: the answer's Content-Type carries the request's action parameter (${ct}); ASMX sends none`);
+          }
         }
       }
     }
-    const r = await slow;
-    const [ok, detail] = judge(SLOW[2], r, p.faultCode);
-    check(`${label} ${p.port} (SOAP ${p.version}): ${SLOW[0]}`, ok && r.took >= 4.5, detail + ` after ${r.took.toFixed(2)} s`);
+    for (const [o, pending] of slow) {
+      const r = await pending;
+      const [ok, detail] = judge(o.op, o.slow[2], r, p.faultCode);
+      check(`${label} ${p.port} (SOAP ${p.version}) ${o.op}: ${o.slow[0]}`, ok && r.took >= 4.5, detail + ` after ${r.took.toFixed(2)} s`);
+    }
   }
 }
 

@@ -29,6 +29,18 @@ struct MockServerOptions {
   /// they may name the same file. Empty: plain HTTP.
   std::string tls_cert_file;
   std::string tls_key_file;  ///< The private key for tls_cert_file (PEM).
+  /// Connections served at once (one thread each), idle keep-alive ones included; at least 1.
+  /// When a new connection arrives at the bound, the mock closes the connection that has
+  /// waited longest for a request (an idle keep-alive connection, or one still sending its
+  /// request or TLS handshake) and serves the new one; a connection whose request is being
+  /// answered is never closed for it. While every connection is being answered, new ones wait
+  /// in the listen queue (128 long) until one is free.
+  std::size_t max_connections = 256;
+  /// The largest request answered, in bytes as sent: request line, headers and body (chunked
+  /// framing included; a compressed body is held to twice this once inflated); at least 1. A larger
+  /// request gets an empty `413 Request Entity Too Large` (as soon as its Content-Length
+  /// shows it, or when the bytes received pass the bound) and the connection is closed.
+  std::size_t max_request_bytes = 1024 * 1024;
 };
 
 /// A request as the mock received it, byte for byte.
@@ -39,13 +51,28 @@ struct RecordedRequest {
 
 /// A BrightOffice stand-in built on the generated gSOAP service skeleton: serves
 /// POST /Webservices/BrightOfficeAPI.asmx (SOAP 1.1 and 1.2, keep-alive, one thread per
-/// connection) and GET ...?WSDL, answering ConfirmCustomerUserMFA by the test contract.
+/// connection) and GET ...?WSDL, answering ConfirmCustomerUserMFA and CustomerUserSendResetPassword
+/// by the test contract.
+///
+/// Bounds, so that a test that misbehaves cannot take the mock (or its process) down:
+/// - at most MockServerOptions::max_connections connections at once (256 by default; see
+///   there what happens at the bound);
+/// - requests of at most MockServerOptions::max_request_bytes (1 MiB by default; larger: 413
+///   and the connection closed);
+/// - pipelined requests on a connection are answered one after the other, in order (as
+///   ASMX, a fault closes the connection, and what was sent after that request is dropped);
+/// - a connection on which nothing arrives for 15 s (idle, or in the middle of a request) and
+///   an answer the client does not take within 15 s end the connection;
+/// - when accept() fails (out of file descriptors: EMFILE, ENFILE), the mock closes the
+///   connection that has waited longest for a request, if there is one, and tries again
+///   once it is gone, or after 100 ms: it does not spin, and Stop() still stops it.
 ///
 /// Thread Safety: all member functions may be called from any thread.
 class MockServer {
  public:
   /// Binds 127.0.0.1 and starts serving before it returns.
-  /// Errors: kInvalidArgument for an unreadable or invalid fixtures file or record folder,
+  /// Errors: kInvalidArgument for an unreadable or invalid fixtures file (the message names
+  /// the entry, counted from 0, and the key; see README) or record folder, a bound of 0,
   /// or when only one of tls_cert_file / tls_key_file is given or either cannot be read,
   /// kTls when OpenSSL refuses the certificate or key, kConnection when the port cannot be bound.
   static StatusOr<std::unique_ptr<MockServer>> Start(MockServerOptions options = {});
@@ -63,14 +90,13 @@ class MockServer {
   std::string endpoint() const;
   /// Requests received so far (only with MockServerOptions::capture_requests).
   std::vector<RecordedRequest> recorded_requests() const;
-  /// Number of ConfirmCustomerUserMFA requests answered so far (results and faults).
+  /// Number of requests answered so far, of either operation (results and faults).
   std::size_t requests_answered() const;
   /// Stops accepting, closes every connection and waits for the threads. Idempotent.
   void Stop();
 
-  class Impl;
-
  private:
+  class Impl;
   explicit MockServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -1,0 +1,364 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
+"""Keeps only the named operations of a WSDL (Makefile.gsoap's OPERATIONS).
+
+    trim.py --operations "Op1 Op2" --out DIR WSDL
+    trim.py --operations all --out DIR WSDL
+    trim.py --list WSDL                         # the WSDL's operations, one a line
+
+Writes DIR/<name of WSDL> and every local document it imports or includes that is still
+needed, each under a flat name (references rewritten), so that wsdl2h can run in DIR.
+
+What is kept of the WSDL and the documents it imports (wsdl:import, xs:import, xs:include):
+  - in every portType and every binding: the named operations only; their messages (input,
+    output, fault, soap:header); portTypes and bindings left without operations, and the
+    service ports of those bindings, go;
+  - in every schema: the components the kept messages reach, transitively: element and type
+    references, base types, list and union member types, groups, attribute groups, the
+    global elements of a namespace that an xs:any names, the types derived from a kept
+    type (they may stand in its place through xsi:type) and the members of a kept element's
+    substitution group; imports and includes of documents or namespaces that keep nothing,
+    and schemas left empty, go;
+  - the kept components of each schema are written in the order in which they are first
+    reached from the kept operations (the order of the portType; input, then output, then
+    faults; depth first, a type before the types it uses): the layout in which ASMX
+    publishes a service that has only those operations. wsdl2h's output depends on that
+    order, so the bindings from a trimmed large WSDL are the same as from a WSDL that only
+    ever had those operations, wherever else the shared types are used first.
+With `all`, nothing is removed or reordered (the documents are only copied, flat).
+
+An operation that is not in the WSDL is an error that names it (exit 2).
+"""
+
+import argparse
+import difflib
+import os
+import sys
+
+from lxml import etree
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wsdlset as W  # noqa: E402
+from wsdlset import WSDL, XS, SOAP11, SOAP12, q  # noqa: E402
+
+QNAME_ATTRIBUTES = ("type", "ref", "base", "itemType", "memberTypes", "substitutionGroup", "element",
+                    "message", "binding", "refer")
+
+
+def select_operations(docset, requested):
+    available = docset.operations()
+    if requested == ["all"]:
+        return list(available)
+    missing = [op for op in requested if op not in available]
+    if missing:
+        lines = []
+        for op in missing:
+            close = difflib.get_close_matches(op, available, n=3)
+            lines.append("operation %s is not in the WSDL %s%s" % (
+                op, docset.given, (" (did you mean %s?)" % ", ".join(close)) if close else ""))
+        raise W.WsdlError("\n".join(lines) + "\n(it has %d operations; `trim.py --list WSDL` lists them)"
+                          % len(available))
+    return [op for op in available if op in requested]
+
+
+class Reach:
+    """The components the kept operations reach, in first-reach order."""
+
+    def __init__(self, docset):
+        self.ds = docset
+        self.order = []
+        self.seen = set()
+        self.missing = {}
+        self.unavailable = docset.namespaces_with_unresolved_documents()
+
+    def visit(self, key, via):
+        # Depth first, preorder, without recursion (schemas nest deeply enough to matter).
+        stack = [iter([(key, via)])]
+        while stack:
+            try:
+                k, why = next(stack[-1])
+            except StopIteration:
+                stack.pop()
+                continue
+            if k in self.seen:
+                continue
+            el = self.ds.get(k)
+            if el is None:
+                if k[1] not in W.BUILTIN_NAMESPACES:
+                    self.missing.setdefault(k, why)
+                continue
+            self.seen.add(k)
+            self.order.append(k)
+            stack.append(iter(self.children(k, el)))
+
+    def children(self, key, el):
+        if key[0] in ("message", "portType", "binding", "service"):
+            return []  # WSDL components are walked by the caller
+        refs, wildcards = W.schema_refs(el, self.ds)
+        out = [(r, key) for r in refs]
+        for ns in wildcards:
+            out.extend((k, key) for k in self.ds.component_order if k[0] == "element" and k[1] == ns)
+        return out
+
+    def close_over_derivations(self):
+        """Types derived from a kept type, and substitution group members of a kept element."""
+        changed = True
+        while changed:
+            changed = False
+            for k in list(self.ds.component_order):
+                if k in self.seen:
+                    continue
+                el = self.ds.get(k)
+                if k[0] == "type":
+                    base = W.derivation_base(el)
+                    if base is not None and base in self.seen:
+                        self.visit(k, base)
+                        changed = True
+                elif k[0] == "element" and el.get("substitutionGroup"):
+                    head = ("element",) + W.resolve_qname(el, el.get("substitutionGroup"))
+                    if head in self.seen:
+                        self.visit(k, head)
+                        changed = True
+
+    def check(self):
+        problems = []
+        for k, why in self.missing.items():
+            who = "%s {%s}%s" % (why[0], why[1], why[2]) if why else "an operation"
+            if k[1] in self.unavailable:
+                problems.append("%s {%s}%s (used by %s) is in a document that is not here: %s"
+                                % (k[0], k[1], k[2], who, self.unavailable[k[1]]))
+            else:
+                print("trim: warning: %s {%s}%s (used by %s) is defined nowhere in the WSDL or its imports"
+                      % (k[0], k[1], k[2], who), file=sys.stderr)
+        if problems:
+            raise W.WsdlError("\n".join(problems))
+
+
+def message_keys(op_el):
+    out = []
+    for tag in ("input", "output", "fault"):
+        for io in op_el.findall(q(WSDL, tag)):
+            if io.get("message"):
+                out.append(("message",) + W.resolve_qname(io, io.get("message")))
+    return out
+
+
+def trim(docset, keep_ops):
+    ds = docset
+    reach = Reach(ds)
+    keep = set(keep_ops)
+    kept_port_types = set()
+    # The portTypes' operations, in document order: their messages and what those reach.
+    for key, pt in ds.port_types():
+        for op in list(pt.findall(q(WSDL, "operation"))):
+            if op.get("name") not in keep:
+                remove_keeping_layout(op)
+                continue
+            kept_port_types.add(key)
+            for mk in message_keys(op):
+                reach.visit(mk, None)
+                msg = ds.get(mk)
+                if msg is None:
+                    continue
+                for part in msg.findall(q(WSDL, "part")):
+                    for attr, space in (("element", "element"), ("type", "type")):
+                        if part.get(attr):
+                            reach.visit((space,) + W.resolve_qname(part, part.get(attr)), mk)
+    kept_bindings = set()
+    for key, b in ds.bindings():
+        pt_key = ("portType",) + W.resolve_qname(b, b.get("type", ""))
+        if pt_key not in kept_port_types:
+            continue
+        kept_bindings.add(key)
+        for op in list(b.findall(q(WSDL, "operation"))):
+            if op.get("name") not in keep:
+                remove_keeping_layout(op)
+                continue
+            # Header messages (soap:header / soap12:header message="...").
+            for h in op.iter(q(SOAP11, "header"), q(SOAP12, "header"), q(SOAP11, "headerfault"), q(SOAP12, "headerfault")):
+                if h.get("message"):
+                    mk = ("message",) + W.resolve_qname(h, h.get("message"))
+                    reach.visit(mk, key)
+                    msg = ds.get(mk)
+                    for part in (msg.findall(q(WSDL, "part")) if msg is not None else []):
+                        if part.get("element"):
+                            reach.visit(("element",) + W.resolve_qname(part, part.get("element")), mk)
+                        if part.get("type"):
+                            reach.visit(("type",) + W.resolve_qname(part, part.get("type")), mk)
+        reach.visit(key, None)
+    reach.close_over_derivations()
+    reach.check()
+    rank = {k: i for i, k in enumerate(reach.order)}
+
+    # WSDL components: messages, portTypes, bindings that are not kept; ports of bindings gone.
+    for key in ds.component_order:
+        el, owner = ds.components[key]
+        if key[0] in ("message", "portType", "binding") and key not in reach.seen and key not in kept_port_types:
+            remove_keeping_layout(el)
+        elif key[0] == "service":
+            for port in list(el.findall(q(WSDL, "port"))):
+                bk = ("binding",) + W.resolve_qname(port, port.get("binding", ""))
+                if bk not in kept_bindings:
+                    remove_keeping_layout(port)
+    kept_namespaces = {k[1] for k in reach.seen}
+
+    # Schemas: unreached components go, the rest in first-reach order.
+    for schema in ds.schemas:
+        s = schema.el
+        components = []
+        for child in list(s):
+            if not isinstance(child.tag, str) or etree.QName(child).namespace != XS:
+                continue
+            space = W.SCHEMA_SPACES.get(etree.QName(child).localname)
+            if not space or not child.get("name"):
+                continue
+            key = (space, schema.tns, child.get("name"))
+            if ds.get(key) is child and key in reach.seen:
+                components.append(child)
+            else:
+                remove_keeping_layout(child)
+        reorder(s, sorted(components, key=lambda c: rank[(W.SCHEMA_SPACES[etree.QName(c).localname],
+                                                        schema.tns, c.get("name"))]))
+
+    # References: imports of namespaces that keep nothing, includes of documents that keep
+    # nothing; then documents nobody references any more.
+    def doc_keeps(doc, seen=None):
+        seen = seen or set()
+        if doc.path in seen:
+            return False
+        seen.add(doc.path)
+        if any(ds.owner(k) is not None and getattr(ds.owner(k), "doc", ds.owner(k)) is doc for k in reach.seen):
+            return True
+        return any(r.target is not None and doc_keeps(r.target, seen) for r in doc.refs if r.el.tag != q(XS, "import"))
+
+    for doc in ds.docs:
+        for el in list(doc.root.iter(q(XS, "import"))):
+            if el.get("namespace", "") not in kept_namespaces:
+                remove_keeping_layout(el)
+        for el in list(doc.root.iter(q(XS, "include"), q(WSDL, "import"))):
+            ref = next((r for r in doc.refs if r.el is el), None)
+            if ref is not None and ref.target is not None and not doc_keeps(ref.target):
+                remove_keeping_layout(el)
+    for schema in ds.schemas:
+        s = schema.el
+        if schema.doc is ds.main and not any(isinstance(c.tag, str) and etree.QName(c).localname != "annotation" for c in s):
+            remove_keeping_layout(s)
+    drop_unused_namespace_declarations(ds, kept_namespaces)
+    return reach
+
+
+def reorder(parent, ordered):
+    """Puts the elements `ordered` (children of parent) last, in that order, keeping the
+    indentation: each takes the whitespace that followed a component, the last the parent's
+    closing whitespace."""
+    if not ordered:
+        return
+    children = [c for c in parent]
+    closing = children[-1].tail
+    between = children[0].tail if len(children) > 1 else closing
+    for c in ordered:
+        parent.remove(c)
+    for c in ordered:
+        c.tail = between
+        parent.append(c)
+    ordered[-1].tail = closing
+
+
+def remove_keeping_layout(el):
+    """Removes el; when it was the last child, the whitespace before the parent's end tag stays."""
+    parent = el.getparent()
+    if el.getnext() is None:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = el.tail
+        else:
+            parent.text = el.tail
+    parent.remove(el)
+
+
+def drop_unused_namespace_declarations(ds, kept_namespaces):
+    """xmlns declarations of namespaces that had components and keep none (e.g. a DataSet's)."""
+    had = {k[1] for k in ds.components}
+    gone = had - kept_namespaces - {d.root.get("targetNamespace", "") for d in ds.docs if d.kind == "wsdl"}
+    for doc in ds.docs:
+        prefixes = set()
+        for el in doc.root.iter():
+            if isinstance(el.tag, str):
+                for prefix, ns in el.nsmap.items():
+                    if ns not in gone and prefix is not None:
+                        prefixes.add(prefix)
+        # A prefix still used in a QName-valued attribute stays too.
+        for el in doc.root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            for attr in QNAME_ATTRIBUTES:
+                for v in (el.get(attr) or "").split():
+                    if ":" in v:
+                        prefixes.add(v.split(":", 1)[0])
+        etree.cleanup_namespaces(doc.tree, keep_ns_prefixes=sorted(prefixes))
+
+
+def write(ds, out_dir, keep_docs=None):
+    """Writes every referenced document under its flat name, references rewritten."""
+    os.makedirs(out_dir, exist_ok=True)
+    reachable = []
+    queue = [ds.main]
+    while queue:
+        doc = queue.pop(0)
+        if doc in reachable:
+            continue
+        reachable.append(doc)
+        for ref in doc.refs:
+            if ref.target is not None and ref.el.getparent() is not None and is_attached(ref.el, doc):
+                ref.el.set(ref.attr, ref.target.name)
+                queue.append(ref.target)
+    written = []
+    for doc in reachable:
+        path = os.path.join(out_dir, doc.name)
+        doc.tree.write(path, xml_declaration=True, encoding="utf-8")
+        written.append(doc.name)
+    return written
+
+
+def is_attached(el, doc):
+    node = el
+    while node.getparent() is not None:
+        node = node.getparent()
+    return node is doc.root
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Keep only the named operations of a WSDL.")
+    ap.add_argument("--operations", help='operation names, space-separated, or "all"')
+    ap.add_argument("--out", help="folder to write the WSDL and its documents into")
+    ap.add_argument("--list", action="store_true", help="print the WSDL's operations and exit")
+    ap.add_argument("--name", help="file name of the WSDL in --out (default: its own)")
+    ap.add_argument("wsdl")
+    args = ap.parse_args(argv)
+    try:
+        ds = W.DocSet(args.wsdl, main_name=args.name or os.path.basename(args.wsdl))
+        if args.list:
+            print("\n".join(ds.operations()))
+            return 0
+        if args.operations is None or args.out is None:
+            ap.error("--operations and --out are required")
+        requested = args.operations.split()
+        if not requested:
+            raise W.WsdlError("OPERATIONS is empty: name at least one operation, or all")
+        ops = select_operations(ds, requested)
+        total = len(ds.operations())
+        if requested != ["all"]:
+            trim(ds, ops)
+        written = write(ds, args.out)
+        print("trim: kept %d of %d operations: %s" % (
+            len(ops), total, " ".join(ops) if len(ops) <= 8 else "%s ..." % " ".join(ops[:8])))
+        print("trim: wrote %s into %s" % (", ".join(written), args.out))
+        return 0
+    except W.WsdlError as e:
+        print("trim: %s" % e, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
