@@ -4,13 +4,7 @@
 // and one whose deadline passes while waiting gets kTimeout without anything sent
 // (request_may_have_been_sent() false). The server counts connections open at once and
 // requests in flight, and tags each answer with its request's e-mail.
-//
-// NOT REGISTERED in tests/CMakeLists.txt until Options::max_connections and
-// Status::request_may_have_been_sent() exist (the lead registers it with the API):
-//   brightoffice_add_test(integration_max_connections_test integration concurrency/max_connections_test.cc)
-//   target_link_libraries(integration_max_connections_test PRIVATE brightoffice_fake_resolver)
-//   set_target_properties(integration_max_connections_test PROPERTIES ENABLE_EXPORTS ON)
-//   set_tests_properties(integration_max_connections_test PROPERTIES RUN_SERIAL TRUE)
+
 
 #include <doctest/doctest.h>
 

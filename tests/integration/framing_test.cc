@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -199,16 +200,44 @@ const std::vector<Framing>& Framings() {
   return framings;
 }
 
+// Framings whose HTTP message itself carries non-whitespace bytes after the envelope (inside
+// its Content-Length, its chunks or its close-delimited body): such a body is not one XML
+// document, so refusing the answer (malformed_response) is as right as delivering it - but
+// never another request's answer, and the same way for every call.
+bool JunkInBody(const std::string& name) {
+  static const std::set<std::string> names = {
+      "Content-Length covering a decoy answer after the envelope, arriving 100 ms later",
+      "Content-Length covering junk after the envelope, half at once, half 200 ms later",
+      "chunked, a decoy inside a late chunk after the envelope",
+      "neither (close-delimited), a decoy 100 ms later, then close",
+      "HTTP/1.0 keep-alive, Content-Length covering a late decoy",
+      "HTTP/1.0 without Content-Length (close-delimited), a late decoy, then close",
+  };
+  return names.count(name) != 0;
+}
+
 std::string Email(int i) { return "caller" + std::to_string(i) + "@example.com"; }
 
 struct Run {
-  int ok = 0;
+  int delivered = 0;  // own answers
+  int refused = 0;    // malformed_response where JunkInBody allows it
   std::vector<std::string> problems;
 };
 
-// kCalls calls on one keep-alive Client against a server answering each with `framing`.
-Run CallsWith(const std::function<ScriptedAnswer(const std::string&)>& framing, int calls = kCalls) {
-  ScriptedServer server([&framing](const ScriptedRequest& r) { return framing(SoapResult(r.Element("Email"))); });
+// `calls` calls on one keep-alive Client against a server answering call i with framing(i),
+// then a control call answered with an exact Content-Length: whatever the framings left behind
+// must not reach it. junk_in_body(i): whether call i may be refused as malformed_response.
+Run CallsWith(const std::function<ScriptedAnswer(int, const std::string&)>& framing,
+              const std::function<bool(int)>& junk_in_body, int calls = kCalls) {
+  ScriptedServer server([&](const ScriptedRequest& r) {
+    const std::string envelope = SoapResult(r.Element("Email"));
+    if (r.index > calls) {
+      ScriptedAnswer clean;
+      clean.Add(tests::HttpAnswer(envelope));
+      return clean;
+    }
+    return framing(r.index - 1, envelope);
+  });
   Options o;
   o.endpoint = server.endpoint();
   o.keep_alive = true;
@@ -216,21 +245,24 @@ Run CallsWith(const std::function<ScriptedAnswer(const std::string&)>& framing, 
   auto client = Client::Create(o, {"api-user", Secret("api-secret")});
   REQUIRE(client.ok());
   Run run;
-  for (int i = 0; i < calls; ++i) {
+  for (int i = 0; i <= calls; ++i) {
+    const std::string what = i < calls ? "call " + std::to_string(i) : std::string("the control call");
     CustomerInfo c;
     c.email = Email(i);
     c.mfa_code = Secret("123456");
     auto r = client->ConfirmCustomerUserMfa(c);
-    if (!r.ok()) {
-      run.problems.push_back("call " + std::to_string(i) + ": " + r.status().ToString());
-    } else if (r->message.value_or("") != Email(i)) {
-      run.problems.push_back("call " + std::to_string(i) + " got the answer tagged '" + r->message.value_or("") + "'");
+    if (r.ok() && r->message.value_or("") == Email(i)) {
+      ++run.delivered;
+    } else if (r.ok()) {
+      run.problems.push_back(what + " got the answer tagged '" + r->message.value_or("") + "'");
+    } else if (i < calls && junk_in_body(i) && r.status().kind() == ErrorKind::kMalformedResponse) {
+      ++run.refused;
     } else {
-      ++run.ok;
+      run.problems.push_back(what + ": " + r.status().ToString());
     }
   }
   // Nothing was sent twice.
-  CHECK(static_cast<int>(server.requests().size()) <= calls);
+  CHECK(static_cast<int>(server.requests().size()) <= calls + 1);
   return run;
 }
 
@@ -240,23 +272,28 @@ TEST_CASE("each framing: every call on one keep-alive Client gets the answer to 
   for (const Framing& f : Framings()) {
     const std::string name = f.name;
     CAPTURE(name);
-    const Run run = CallsWith(f.answer);
+    const bool junk = JunkInBody(name);
+    const Run run = CallsWith([&f](int, const std::string& env) { return f.answer(env); }, [junk](int) { return junk; });
     for (const auto& p : run.problems) MESSAGE(name << ": " << p);
-    CHECK(run.ok == kCalls);
+    CHECK(run.problems.empty());
+    CHECK(run.delivered + run.refused == kCalls + 1);
+    // Every call alike: all delivered, or (junk in the body) all refused; the control call is
+    // always delivered.
+    CHECK((run.refused == 0 || run.refused == kCalls));
   }
 }
 
 TEST_CASE("framings mixed on one connection: each call still gets its own answer") {
-  // The server picks the framing by the request's number, rotating through all of them, so a
+  // The n-th call is answered with the n-th framing, rotating through all of them, so that a
   // leftover of one kind of message meets the next kind.
   const auto& framings = Framings();
-  std::atomic<int> next{0};
   const int calls = static_cast<int>(framings.size()) * 2;
-  const Run run = CallsWith(
-      [&](const std::string& env) { return framings[static_cast<std::size_t>(next++) % framings.size()].answer(env); },
-      calls);
+  auto pick = [&framings](int i) -> const Framing& { return framings[static_cast<std::size_t>(i) % framings.size()]; };
+  const Run run = CallsWith([&](int i, const std::string& env) { return pick(i).answer(env); },
+                            [&](int i) { return JunkInBody(pick(i).name); }, calls);
   for (const auto& p : run.problems) MESSAGE(p);
-  CHECK(run.ok == calls);
+  CHECK(run.problems.empty());
+  CHECK(run.delivered + run.refused == calls + 1);
 }
 
 TEST_CASE("over HTTPS too: Content-Length covering a late decoy, and a late final chunk") {
@@ -280,6 +317,10 @@ TEST_CASE("over HTTPS too: Content-Length covering a late decoy, and a late fina
       c.mfa_code = Secret("123456");
       auto r = client->ConfirmCustomerUserMfa(c);
       INFO(i << ": " << r.status().ToString());
+      if (!r.ok() && JunkInBody(name)) {
+        CHECK(r.status().kind() == ErrorKind::kMalformedResponse);
+        continue;
+      }
       REQUIRE(r.ok());
       CHECK(r->message.value_or("") == Email(i));
     }

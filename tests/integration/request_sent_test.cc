@@ -4,12 +4,7 @@
 // connection, a failed TLS handshake, a proxy refusing the CONNECT tunnel - and true once the
 // request may have reached the server: a timeout after sending, a SOAP fault, an HTTP error, a
 // malformed answer, a connection closed after the request went out.
-//
-// NOT REGISTERED in tests/CMakeLists.txt until Status::request_may_have_been_sent() exists
-// (the lead registers it with the API):
-//   brightoffice_add_test(integration_request_sent_test integration integration/request_sent_test.cc)
-//   target_link_libraries(integration_request_sent_test PRIVATE brightoffice_fake_resolver)
-//   set_target_properties(integration_request_sent_test PROPERTIES ENABLE_EXPORTS ON)
+
 
 #include <doctest/doctest.h>
 

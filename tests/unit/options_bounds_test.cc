@@ -168,11 +168,12 @@ TEST_CASE("ordinary header text works and reaches the server as given") {
   ScriptedServer server(Success);
   Options o;
   o.endpoint = server.endpoint();
-  o.user_agent = "portal/2.1 (build 7; tab\there)";
+  o.user_agent = "portal/2.1 (build 7; +https://portal.example/about)";
   auto r = CallWith(o);
   INFO(r.status().ToString());
   REQUIRE(r.ok());
   REQUIRE(server.requests().size() == 1);
-  CHECK(server.requests()[0].head.find("\r\nUser-Agent: portal/2.1 (build 7; tab\there)\r\n") != std::string::npos);
+  CHECK(server.requests()[0].head.find("\r\nUser-Agent: portal/2.1 (build 7; +https://portal.example/about)\r\n") !=
+        std::string::npos);
   CHECK(server.requests()[0].head.find("X-Injected") == std::string::npos);
 }
