@@ -29,7 +29,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 mkdir -p "$out/artifacts"
 if [ "$target" = endpoint_fuzzer ]; then
   mkdir -p "$out/corpus-endpoint"
-  "$out/tests/endpoint_fuzzer" -runs=0 "$src/tests/fuzz/endpoint_seeds"
+  "$out/tests/endpoint_fuzzer" -runs=0 -artifact_prefix="$out/artifacts/endpoint-" "$src/tests/fuzz/endpoint_seeds"
   exec "$out/tests/endpoint_fuzzer" -max_total_time="$seconds" -max_len=2048 -timeout=20 -print_final_stats=1 \
     -dict="$src/tests/fuzz/endpoint.dict" -artifact_prefix="$out/artifacts/endpoint-" \
     "$out/corpus-endpoint" "$src/tests/fuzz/endpoint_seeds"
@@ -45,6 +45,6 @@ for f in "$src"/tests/hostile/cases/*.case "$src"/tests/fuzz/regressions/*; do
   esac
 done
 # The regressions first, each once; then the bounded run.
-"$out/tests/response_fuzzer" -runs=0 "$out/seeds"
+"$out/tests/response_fuzzer" -runs=0 -artifact_prefix="$out/artifacts/" "$out/seeds"
 exec "$out/tests/response_fuzzer" -max_total_time="$seconds" -max_len=262144 -rss_limit_mb=2048 \
   -timeout=20 -print_final_stats=1 -artifact_prefix="$out/artifacts/" "$out/corpus" "$out/seeds"
