@@ -12,6 +12,7 @@
 #include "canned_server.h"
 #include "corpus.h"
 #include "process.h"
+#include "secret_scan.h"
 #include "program_checks.h"
 #include "test_certs.h"
 #include "tinyproxy.h"
@@ -144,6 +145,27 @@ TEST_CASE("--trace through a proxy with credentials: Proxy-Authorization is hidd
   }
 }
 
+namespace {
+
+// The corpus's own secrets (the ones its cases echo), checked in every form a reader can undo
+// at sight (tests/support/secret_scan.h).
+std::map<std::string, std::string> CorpusEnv() {
+  using brightoffice::tests::CorpusSecrets;
+  return {{"BRIGHTOFFICE_USERNAME", "api-user"},
+          {"BRIGHTOFFICE_PASSWORD", CorpusSecrets::kApiPassword},
+          {"BRIGHTOFFICE_MFA_CODE", CorpusSecrets::kMfaCode},
+          {"BRIGHTOFFICE_CUSTOMER_PASSWORD", CorpusSecrets::kCustomerPassword},
+          {"BRIGHTOFFICE_TEMPORARY_PASSWORD", CorpusSecrets::kTemporaryPassword},
+          {"BRIGHTOFFICE_NEW_PASSWORD", CorpusSecrets::kNewPassword}};
+}
+
+void CheckNoCorpusSecrets(const ProcessResult& r) {
+  CHECK(brightoffice::tests::ShownSecret(r.out, brightoffice::tests::CorpusSecrets::All()) == "");
+  CHECK(brightoffice::tests::ShownSecret(r.err, brightoffice::tests::CorpusSecrets::All()) == "");
+}
+
+}  // namespace
+
 TEST_CASE("--trace on every case of the hostile-response corpus") {
   const auto corpus = brightoffice::tests::ReadHostileCorpus(BRIGHTOFFICE_HOSTILE_DIR);
   REQUIRE(corpus.size() >= 30);
@@ -158,14 +180,17 @@ TEST_CASE("--trace on every case of the hostile-response corpus") {
     CannedServer server(reply);
     const double seconds = std::stoi(c.get("deadline", "3000")) / 1000.0;
     auto r = Confirm(server.endpoint(), {"--email", "jane@example.com", "--json", "--soap", c.get("soap", "1.1"),
-                                         "--timeout", std::to_string(seconds)});
-    if (c.get("expect") == "result") {
-      CHECK((r.exit_code == 0 || r.exit_code == 3));
-    } else {
-      CHECK(r.exit_code == 4);
-      CHECK(r.out.find("\"kind\":\"" + c.get("expect") + "\"") != std::string::npos);
-    }
+                                         "--timeout", std::to_string(seconds)},
+                     CorpusEnv());
+    // One outcome, or several separated by '|' when each of them is right.
+    const std::string expect = "|" + c.get("expect") + "|";
+    const std::size_t kind_at = r.out.find("\"kind\":\"");
+    const std::string kind =
+        kind_at == std::string::npos ? "result" : r.out.substr(kind_at + 8, r.out.find('"', kind_at + 8) - kind_at - 8);
+    CAPTURE(r.out);
+    CHECK(expect.find("|" + kind + "|") != std::string::npos);
+    CHECK(r.exit_code == (kind == "result" ? (r.exit_code == 3 ? 3 : 0) : 4));
     CheckTraced(r);
-    CheckNoSecrets(r);
+    CheckNoCorpusSecrets(r);
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 #ifndef BRIGHTOFFICE_TESTS_HOSTILE_CORPUS_H
 #define BRIGHTOFFICE_TESTS_HOSTILE_CORPUS_H
 
@@ -12,6 +13,23 @@
 #include <vector>
 
 namespace brightoffice::tests {
+
+/// The secrets of every call that replays the corpus (make_corpus.py's SECRETS): the cases that
+/// echo a secret echo these. API password with characters XML escapes, so that its escaped
+/// forms reach the wire too; names that are valid XML names, so that cases can name entities
+/// after them.
+struct CorpusSecrets {
+  static constexpr const char* kApiPassword = "api-p&ss<w>rd";
+  static constexpr const char* kMfaCode = "123456";
+  static constexpr const char* kCustomerPassword = "cust-pw";
+  static constexpr const char* kTemporaryPassword = "tmp-pw";
+  static constexpr const char* kNewPassword = "new-pw";
+  static const std::vector<std::string>& All() {
+    static const std::vector<std::string> all = {kApiPassword, kMfaCode, kCustomerPassword, kTemporaryPassword,
+                                                 kNewPassword};
+    return all;
+  }
+};
 
 struct HostileCase {
   std::string name;

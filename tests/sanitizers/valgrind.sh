@@ -13,7 +13,8 @@ export BRIGHTOFFICE_TIME_SCALE="${BRIGHTOFFICE_TIME_SCALE:-10}"
 export BRIGHTOFFICE_HOSTILE_SKIP="${BRIGHTOFFICE_HOSTILE_SKIP:-enormous_message,gzip_bomb,huge_header,large_message_within_limit}"
 status=0
 for t in integration_contract_test integration_wire_test integration_failure_test \
-         integration_hostile_test integration_proxy_test integration_tls_test; do
+         integration_hostile_test integration_proxy_test integration_tls_test \
+         integration_proxy_reconnect_test; do
   echo "== valgrind $t"
   if ! valgrind --tool=memcheck --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
        --errors-for-leak-kinds=definite --track-origins=no --quiet \

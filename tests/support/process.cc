@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,19 +79,37 @@ ProcessResult RunProcess(const std::vector<std::string>& argv_in,
   return result;
 }
 
-BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv_in) {
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv_in)
+    : BackgroundProcess(argv_in, false) {}
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv_in, bool die_with_parent) {
   std::vector<std::string> argv = argv_in;
   auto cargv = CStrings(argv);
   int out_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   pid_t pid;
-  if (posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), environ) != 0) {
-    throw std::runtime_error("cannot start " + argv[0]);
+  if (!die_with_parent) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    const int rc = posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+  } else {
+    const pid_t parent = ::getpid();
+    pid = ::fork();
+    if (pid < 0) throw std::runtime_error("cannot start " + argv[0]);
+    if (pid == 0) {
+      // Only async-signal-safe calls from here on.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) ::_exit(127);
+      ::dup2(out_pipe[1], 1);
+      const int null = ::open("/dev/null", O_WRONLY);
+      if (null >= 0) ::dup2(null, 2);
+      ::execve(cargv[0], cargv.data(), environ);
+      ::_exit(127);
+    }
   }
-  posix_spawn_file_actions_destroy(&actions);
   ::close(out_pipe[1]);
   pid_ = pid;
   out_fd_ = out_pipe[0];

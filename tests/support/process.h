@@ -24,6 +24,11 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
 class BackgroundProcess {
  public:
   BackgroundProcess(const std::vector<std::string>& argv);
+  /// With `die_with_parent`: killed (SIGKILL) when this process ends, however it ends (a test
+  /// that crashes must not leave it running), and its stderr goes to /dev/null (an orphan that
+  /// keeps ctest's output pipe open would stall ctest until the test's timeout). The death
+  /// signal is tied to the creating thread: create it on a thread that outlives it.
+  BackgroundProcess(const std::vector<std::string>& argv, bool die_with_parent);
   ~BackgroundProcess();
   /// The first line the program wrote to stdout (waits up to 10 s; "" on EOF or timeout).
   std::string FirstLine();

@@ -51,7 +51,7 @@ TinyProxy::TinyProxy(const std::string& user, const std::string& password) {
     // No ConnectPort line: CONNECT to any port (the mock's port is random).
   }
   process_ = std::make_unique<BackgroundProcess>(
-      std::vector<std::string>{kTinyproxy, "-d", "-c", dir_ + "/tinyproxy.conf"});
+      std::vector<std::string>{kTinyproxy, "-d", "-c", dir_ + "/tinyproxy.conf"}, /*die_with_parent=*/true);
   const auto start = std::chrono::steady_clock::now();
   while (!Accepts(port_)) {
     if (std::chrono::steady_clock::now() - start > std::chrono::seconds(10)) {

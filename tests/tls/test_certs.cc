@@ -39,7 +39,8 @@ void AddExt(X509* cert, X509* issuer, int nid, const char* value) {
 
 // A certificate for `cn`, signed by `issuer` (self-signed when null), valid from `from` to `to`
 // seconds relative to now. `san` empty makes a CA.
-Issued Make(const char* cn, const Issued* issuer, const std::string& san, long from, long to) {
+Issued Make(const char* cn, const Issued* issuer, const std::string& san, long from, long to,
+            const char* organization = "brightoffice-cpp tests") {
   static long serial = 1000;
   Issued out;
   out.key = EVP_EC_gen("P-256");
@@ -52,8 +53,8 @@ Issued Make(const char* cn, const Issued* issuer, const std::string& san, long f
   X509_gmtime_adj(X509_getm_notAfter(x), to);
   X509_set_pubkey(x, out.key);
   X509_NAME* name = X509_get_subject_name(x);
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("brightoffice-cpp tests"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(organization), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
   X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer->cert) : name);
   X509* issuer_cert = issuer ? issuer->cert : nullptr;
   AddExt(x, issuer_cert, NID_subject_key_identifier, "hash");
@@ -126,8 +127,10 @@ TestPki MakePki() {
   Issued other = Make("some other CA", nullptr, "", -kDay, 30 * kDay);
   pki.ca_file = pki.dir + "/ca.pem";
   WriteCert(pki.ca_file, ca.cert);
+  WriteKey(pki.dir + "/ca.key", ca.key);  // for MakeLeaf
   pki.other_ca_file = pki.dir + "/other-ca.pem";
   WriteCert(pki.other_ca_file, other.cert);
+  WriteKey(pki.dir + "/other-ca.key", other.key);
   pki.ca_dir = pki.dir + "/ca-dir";
   std::filesystem::create_directory(pki.ca_dir);
   char hashed[32];
@@ -144,7 +147,33 @@ TestPki MakePki() {
   return pki;
 }
 
+Issued Load(const std::string& cert_file, const std::string& key_file) {
+  Issued out;
+  FILE* c = std::fopen(cert_file.c_str(), "r");
+  Check(c != nullptr, cert_file.c_str());
+  out.cert = PEM_read_X509(c, nullptr, nullptr, nullptr);
+  std::fclose(c);
+  FILE* k = std::fopen(key_file.c_str(), "r");
+  Check(k != nullptr, key_file.c_str());
+  out.key = PEM_read_PrivateKey(k, nullptr, nullptr, nullptr);
+  std::fclose(k);
+  Check(out.cert != nullptr && out.key != nullptr, "reading a test CA");
+  return out;
+}
+
 }  // namespace
+
+TestPki::Leaf TestPki::MakeLeaf(const std::string& name, const std::string& organization,
+                                const std::string& common_name, Signer signer, bool expired) const {
+  Issued issuer;
+  if (signer == Signer::kTestCa) issuer = Load(ca_file, dir + "/ca.key");
+  if (signer == Signer::kOtherCa) issuer = Load(other_ca_file, dir + "/other-ca.key");
+  const long from = expired ? -10 * kDay : -kDay, to = expired ? -9 * kDay : 30 * kDay;
+  Issued leaf = Make(common_name.c_str(), signer == Signer::kSelf ? nullptr : &issuer, "DNS:localhost,IP:127.0.0.1",
+                     from, to, organization.c_str());
+  if (signer != Signer::kSelf) Free(issuer);
+  return WriteAndFree(dir, name, leaf);
+}
 
 const TestPki& TestPki::Get() {
   static const TestPki pki = MakePki();

@@ -24,6 +24,14 @@ struct TestPki {
   Leaf self_signed;  ///< Self-signed; SAN DNS:localhost, IP:127.0.0.1.
   Leaf untrusted;    ///< Like `localhost`, but signed by the unrelated CA.
 
+  /// Who signs a leaf made by MakeLeaf.
+  enum class Signer { kTestCa, kSelf, kOtherCa };
+  /// A leaf made on demand, written as <name>.pem / <name>.key in `dir`: subject O and CN as
+  /// given (any text, e.g. one that quotes a secret), SAN DNS:localhost, IP:127.0.0.1, valid now
+  /// (or, with `expired`, from 10 to 9 days ago). Throws std::runtime_error when OpenSSL fails.
+  Leaf MakeLeaf(const std::string& name, const std::string& organization, const std::string& common_name,
+                Signer signer, bool expired = false) const;
+
   /// Made once per process on first use; throws std::runtime_error when OpenSSL fails.
   static const TestPki& Get();
 };
