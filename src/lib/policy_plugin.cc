@@ -239,7 +239,9 @@ struct PolicyHooks {
           if (!c.framer_.interim()) {
             c.seen_.http_status = c.framer_.status();
             c.final_head_ = head;
-            return got;
+            // Bytes after the answer's end (a second message, junk) are not the answer's: gSOAP
+            // never sees them, and the connection is not reused (the framer noted them).
+            return c.framer_.message_bytes();
           }
           if (c.tracing_) c.TraceSegment(false, std::string_view(data, head), true);
           std::memmove(data, data + head, got - head);
@@ -253,8 +255,7 @@ struct PolicyHooks {
     }
     if (auto left = c.framer_.body_remaining()) n = static_cast<size_t>(std::min<std::uint64_t>(n, *left));
     const size_t r = c.RawRead(data, n);
-    c.framer_.FeedBody(data, r);
-    return r;
+    return c.framer_.FeedBody(data, r);  // without any bytes after the answer's end
   }
 
   static int PostHeader(struct soap* soap, const char* key, const char* value) {
