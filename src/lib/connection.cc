@@ -113,9 +113,8 @@ class GsoapConnection final : public Connection {
 
   Status NoFreeConnection() const {
     Observations seen;
+    seen.Reset(core_->facts());
     seen.no_free_connection = true;
-    seen.deadline = core_->options().deadline;
-    seen.max_connections = core_->options().max_connections;
     return MapError(SOAP_TCP_ERROR, seen, Redactor());
   }
 

@@ -90,7 +90,7 @@ std::size_t ResponseFramer::FeedHead(const char* buf, std::size_t n) {
   }
   ParseFinalHead(buf, end);
   in_head_ = false;
-  FeedBody(buf + end, n - end);
+  message_bytes_ = end + FeedBody(buf + end, n - end);
   return end;
 }
 
@@ -144,25 +144,26 @@ void ResponseFramer::ParseFinalHead(const char* data, std::size_t n) {
   if (content_length_ && *content_length_ == 0) done_ = true;
 }
 
-void ResponseFramer::FeedBody(const char* data, std::size_t n) {
-  if (n == 0) return;
+std::size_t ResponseFramer::FeedBody(const char* data, std::size_t n) {
+  if (n == 0) return 0;
   if (done_) {
     extra_ = true;
-    return;
+    return 0;
   }
   if (content_length_) {
     const std::uint64_t left = *content_length_ - body_seen_;
     if (n > left) extra_ = true;
-    body_seen_ += n > left ? left : n;
+    const std::size_t taken = n > left ? static_cast<std::size_t>(left) : n;
+    body_seen_ += taken;
     if (body_seen_ == *content_length_) done_ = true;
-    return;
+    return taken;
   }
-  if (!chunked_) return;  // until the connection closes
+  if (!chunked_) return n;  // until the connection closes
   for (std::size_t i = 0; i < n; ++i) {
     const char c = data[i];
     if (done_) {
       extra_ = true;
-      return;
+      return i;
     }
     switch (chunk_) {
       case Chunk::kSize: {
@@ -170,7 +171,7 @@ void ResponseFramer::FeedBody(const char* data, std::size_t n) {
         if (d >= 0) {
           if (chunk_size_ > (UINT64_MAX >> 4)) {  // absurd size: gSOAP will fail the read
             keep_alive_ = false;
-            return;
+            return n;
           }
           chunk_size_ = chunk_size_ * 16 + static_cast<std::uint64_t>(d);
           chunk_digits_ = true;
@@ -183,7 +184,7 @@ void ResponseFramer::FeedBody(const char* data, std::size_t n) {
           --i;  // handle as the LF below
         } else {
           keep_alive_ = false;  // not chunked framing: never reuse
-          return;
+          return n;
         }
         break;
       }
@@ -196,7 +197,7 @@ void ResponseFramer::FeedBody(const char* data, std::size_t n) {
       case Chunk::kSizeLf:
         if (c != '\n' || !chunk_digits_) {
           keep_alive_ = false;
-          return;
+          return n;
         }
         if (chunk_size_ == 0) {
           chunk_ = Chunk::kTrailerStart;
@@ -219,13 +220,13 @@ void ResponseFramer::FeedBody(const char* data, std::size_t n) {
           chunk_ = Chunk::kSize;
         } else {
           keep_alive_ = false;
-          return;
+          return n;
         }
         break;
       case Chunk::kDataLf:
         if (c != '\n') {
           keep_alive_ = false;
-          return;
+          return n;
         }
         chunk_ = Chunk::kSize;
         break;
@@ -245,12 +246,13 @@ void ResponseFramer::FeedBody(const char* data, std::size_t n) {
       case Chunk::kLastLf:
         if (c != '\n') {
           keep_alive_ = false;
-          return;
+          return n;
         }
         done_ = true;
         break;
     }
   }
+  return n;
 }
 
 }  // namespace brightoffice::internal

@@ -96,6 +96,14 @@ StatusOr<std::shared_ptr<const PolicyCore>> PolicyCore::Create(Options options, 
     return Invalid("proxy_username is set but proxy_host is not");
   }
   core->options_ = std::move(options);
+  CallFacts& facts = core->facts_;
+  facts.deadline = core->options_.deadline;
+  facts.connect_timeout = core->options_.connect_timeout;
+  facts.io_timeout = core->options_.io_timeout;
+  facts.max_response_bytes = core->options_.max_response_bytes;
+  facts.max_decompressed_bytes = core->options_.max_decompressed_bytes;
+  facts.max_xml_depth = core->options_.max_xml_depth;
+  facts.max_connections = core->options_.max_connections;
   // The CAs are loaded once, here when TLS is sure to be needed or a CA file or folder is named
   // (so that an unreadable one is an invalid argument of the options), else on first use.
   const Options& o = core->options_;
@@ -181,6 +189,9 @@ struct PolicyHooks {
       c.final_head_ = 0;
       c.guard_ = XmlGuard(c.core_->options().max_xml_depth, c.result_element_);
       c.link_.wait_first = true;
+      // OpenSSL's error queue must be empty before an SSL_write/SSL_read for SSL_get_error to be
+      // right; within the exchange nothing adds to it but a failure, which ends the call.
+      if (c.link_.ssl != nullptr) ERR_clear_error();
     }
     if (c.tracing_) c.TraceSegment(true, std::string_view(data, n));
     c.NoteBuffer(data, n);
@@ -193,7 +204,6 @@ struct PolicyHooks {
     if (c.link_.ssl != nullptr) {
       ok = true;
       while (n > 0 && ok) {
-        ERR_clear_error();
         const int w = SSL_write(c.link_.ssl, data, static_cast<int>(std::min<size_t>(n, INT_MAX)));
         if (w > 0) {
           data += w;
@@ -239,7 +249,9 @@ struct PolicyHooks {
           if (!c.framer_.interim()) {
             c.seen_.http_status = c.framer_.status();
             c.final_head_ = head;
-            return got;
+            // Bytes after the answer's end (a second message, junk) are not the answer's: gSOAP
+            // never sees them, and the connection is not reused (the framer noted them).
+            return c.framer_.message_bytes();
           }
           if (c.tracing_) c.TraceSegment(false, std::string_view(data, head), true);
           std::memmove(data, data + head, got - head);
@@ -253,8 +265,7 @@ struct PolicyHooks {
     }
     if (auto left = c.framer_.body_remaining()) n = static_cast<size_t>(std::min<std::uint64_t>(n, *left));
     const size_t r = c.RawRead(data, n);
-    c.framer_.FeedBody(data, r);
-    return r;
+    return c.framer_.FeedBody(data, r);  // without any bytes after the answer's end
   }
 
   static int PostHeader(struct soap* soap, const char* key, const char* value) {
@@ -386,16 +397,10 @@ void PolicyContext::BeginOwnCall() {
 void PolicyContext::BeginCallAt(Clock::time_point deadline, OperationInfo operation, SoapVersion version) {
   const Options& o = core_->options();
   in_call_ = true;
-  seen_ = Observations{};
-  seen_.operation = operation.name;
-  seen_.soap_version = version;
-  seen_.deadline = o.deadline;
-  seen_.connect_timeout = o.connect_timeout;
-  seen_.io_timeout = o.io_timeout;
-  seen_.max_response_bytes = o.max_response_bytes;
-  seen_.max_decompressed_bytes = o.max_decompressed_bytes;
-  seen_.max_xml_depth = o.max_xml_depth;
-  seen_.max_connections = o.max_connections;
+  CallFacts facts = core_->facts();
+  facts.operation = operation.name;
+  facts.soap_version = version;
+  seen_.Reset(facts);
   result_element_ = operation.result_element;
   link_.deadline = deadline;
   link_.io_timeout = std::chrono::duration_cast<std::chrono::microseconds>(o.io_timeout);
@@ -439,7 +444,6 @@ int PolicyContext::Connect(const char* endpoint) {
     soap->userid = nullptr;
     soap->passwd = nullptr;
   }
-  seen_.host = parsed->host;
   const Options& o = core_->options();
   const bool proxied = !o.proxy_host.empty();
   seen_.via_proxy = proxied;
@@ -520,7 +524,6 @@ std::size_t PolicyContext::RawRead(char* data, std::size_t n) {
     std::memcpy(data, m->response.data() + m->offset, r);
     m->offset += r;
   } else if (link_.ssl != nullptr) {
-    ERR_clear_error();
     const int got = SSL_read(link_.ssl, data, static_cast<int>(std::min<std::size_t>(n, INT_MAX)));
     if (got > 0) {
       r = static_cast<std::size_t>(got);

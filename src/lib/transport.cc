@@ -221,11 +221,9 @@ std::size_t ReadSome(Link& link, char* data, std::size_t n) {
 }
 
 bool WriteAll(Link& link, const char* data, std::size_t n) {
+  // A send that does not wait needs no clock; when the socket is full, WaitFor bounds the wait
+  // by what is left of the deadline (and fails at once once it has passed).
   while (n > 0) {
-    if (Clock::now() >= link.deadline) {
-      link.seen->deadline_expired = true;
-      return false;
-    }
     const ssize_t w = ::send(link.fd, data, n, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (w > 0) {
       if (link.request_bytes) link.seen->request_sent = true;
@@ -339,6 +337,7 @@ int TcpConnect(Link& link, const std::string& host, int port, milliseconds conne
     const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
     if (rc != 0) {
       seen.resolve_error = rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc);
+      seen.host = host;
       return -1;
     }
     for (addrinfo* a = list; a != nullptr; a = a->ai_next) {

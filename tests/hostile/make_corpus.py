@@ -13,6 +13,7 @@ File format (read by tests/hostile/hostile_test.cc and the fuzzer's seeding):
     raw:       for "result": the SuccessCode text as received
     text:      for "result": the Message delivered ("(empty)": an empty string)
     soap:      1.1 (default) or 1.2: the binding the request uses
+    operation: ConfirmCustomerUserMFA (default) or CustomerUserSendResetPassword: the call made
     behaviour: close (default: send the bytes, then close), hold (send the bytes, then keep
                the connection open and silent), silent (send nothing, keep it open),
                drop (close at once without sending anything)
@@ -40,12 +41,13 @@ def envelope(body, ns=ENV11, prolog='<?xml version="1.0" encoding="utf-8"?>'):
             'xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soap:Body>' + body + '</soap:Body></soap:Envelope>')
 
 
-def result(code="SUCCESS", message="m", extra="", wrapper_ns="http://tempuri.org/", inner=None):
+def result(code="SUCCESS", message="m", extra="", wrapper_ns="http://tempuri.org/", inner=None,
+           op="ConfirmCustomerUserMFA"):
     if inner is None:
         inner = ('<SuccessCode>' + code + '</SuccessCode><Message>' + message + '</Message>'
                  '<ExceptionMessage /><IsSystemError>false</IsSystemError>' + extra)
-    return ('<ConfirmCustomerUserMFAResponse xmlns="' + wrapper_ns + '"><ConfirmCustomerUserMFAResult>' +
-            inner + '</ConfirmCustomerUserMFAResult></ConfirmCustomerUserMFAResponse>')
+    return ('<' + op + 'Response xmlns="' + wrapper_ns + '"><' + op + 'Result>' +
+            inner + '</' + op + 'Result></' + op + 'Response>')
 
 
 def http(status, body, ctype="text/xml; charset=utf-8", headers=None, length=None, reason=None):
@@ -118,9 +120,10 @@ case("content_length_larger_hold", http(200, body, length=len(body) + 100), "res
      note="the envelope is complete: gSOAP stops at its end and does not wait for the promised rest")
 case("content_length_larger_close", http(200, body, length=len(body) + 100), "result", code="SUCCESS",
      raw="SUCCESS", text="m", note="the envelope is complete; the missing tail is never needed")
-case("content_length_smaller", http(200, body, length=len(body) - 40), "result", code="SUCCESS",
-     raw="SUCCESS", text="m",
-     note="gSOAP parses the whole envelope that arrived in the same read; the answer is intact")
+case("content_length_smaller", http(200, body, length=len(body) - 40), "malformed_response",
+     message="ended before its SOAP envelope did",
+     note="Content-Length frames the body: the 40 bytes after it are not this answer (they would be "
+          "the next message's), and the envelope the body holds is cut short")
 case("content_length_invalid", http(200, body, length=False, headers=["Content-Length: -5"]), "result",
      code="SUCCESS", raw="SUCCESS", text="m", note="a negative Content-Length is ignored; the envelope is complete")
 case("wrong_envelope_namespace", http(200, envelope(result(), "urn:not-soap")), "malformed_response",
@@ -334,6 +337,31 @@ case("interim_echoing_secrets", b"HTTP/1.1 100 Continue\r\nX-Echo: 123456 api-p&
      every_secret("zeros_dec").encode() + b"\r\n\r\n" + OK, "result", code="SUCCESS", raw="SUCCESS", text="m",
      interim=1, note="an interim answer's headers are server text: the trace shows the secrets as ***")
 
+# CustomerUserSendResetPassword (issue 14): where the answer's element names matter.
+RESET = "CustomerUserSendResetPassword"
+case("reset_ok", http(200, envelope(result(op=RESET, message="Reset password sent"))), "result", code="SUCCESS",
+     raw="SUCCESS", text="Reset password sent", operation=RESET, note="a well-formed answer to CustomerUserSendResetPassword")
+case("reset_two_results", http(200, envelope('<' + RESET + 'Response xmlns="http://tempuri.org/"><' + RESET + 'Result>'
+                                             '<SuccessCode>SUCCESS</SuccessCode><IsSystemError>false</IsSystemError></' +
+                                             RESET + 'Result><' + RESET + 'Result><SuccessCode>OTHER</SuccessCode>'
+                                             '<IsSystemError>false</IsSystemError></' + RESET + 'Result></' + RESET +
+                                             'Response>')),
+     "malformed_response", message="more than one CustomerUserSendResetPasswordResult", operation=RESET,
+     note="two results for one call: which one holds is not for the client to guess")
+case("reset_answered_as_confirm", OK, "malformed_response", message="CustomerUserSendResetPassword", operation=RESET,
+     note="the answer of the other operation is not this call's answer")
+case("confirm_answered_as_reset", http(200, envelope(result(op=RESET))), "malformed_response",
+     message="ConfirmCustomerUserMFA", note="the answer of the other operation is not this call's answer")
+case("reset_two_confirm_results_ignored", http(200, envelope(result(op=RESET, extra=
+     '<ConfirmCustomerUserMFAResult/><ConfirmCustomerUserMFAResult/>'))), "result", code="SUCCESS", raw="SUCCESS",
+     text="m", operation=RESET, note="only the operation's own result element counts (unknown elements are skipped)")
+case("reset_fault_echoing_secrets", http(500, envelope('<soap:Fault><faultcode>soap:Server</faultcode><faultstring>'
+                                                       'reset failed for ' + every_secret("zeros_hex") +
+                                                       '</faultstring></soap:Fault>')),
+     "soap_fault|malformed_response", operation=RESET,
+     note="a fault of the reset echoing every secret, zero-padded (references gSOAP would misread: refused): "
+          "*** each in the trace, and in the fault if it is read")
+
 
 def main():
     os.makedirs(HERE, exist_ok=True)
@@ -342,8 +370,8 @@ def main():
             os.remove(os.path.join(HERE, old))
     for name, (raw, expect, kw) in sorted(cases.items()):
         head = "expect: " + expect + "\n"
-        for key in ("message", "fault_string", "code", "raw", "text", "soap", "behaviour", "deadline", "fill", "interim",
-                    "note"):
+        for key in ("message", "fault_string", "code", "raw", "text", "soap", "operation", "behaviour", "deadline", "fill",
+                    "interim", "note"):
             if key in kw:
                 head += "%s: %s\n" % (key, kw[key])
         with open(os.path.join(HERE, name + ".case"), "wb") as f:

@@ -101,6 +101,31 @@ TEST_CASE("Content-Length: complete at the byte, short or long answers are not r
   CHECK(Run(Head("200 OK", "Content-Length: 40\r\n") + kBody + "        ", 3).reusable);
 }
 
+TEST_CASE("the bytes that belong to the answer: whatever follows its end is not handed on") {
+  const std::string head = Head("200 OK", "Content-Length: 32\r\n");
+  const std::string decoy = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  const std::string wire = head + kBody + decoy;
+  ResponseFramer f;
+  REQUIRE(f.FeedHead(wire.data(), wire.size()) == head.size());
+  CHECK(f.message_bytes() == head.size() + kBody.size());
+  CHECK(f.extra());
+  CHECK_FALSE(f.reusable());
+  ResponseFramer chunked;
+  const std::string chunks = Head("200 OK", "Transfer-Encoding: chunked\r\n") + "4\r\nabcd\r\n0\r\n\r\n";
+  const std::string more = chunks + decoy;
+  REQUIRE(chunked.FeedHead(more.data(), 20) == 0);  // the head is not complete yet
+  REQUIRE(chunked.FeedHead(more.data(), more.size()) > 0);
+  CHECK(chunked.message_bytes() == chunks.size());
+  CHECK(chunked.extra());
+  // Body bytes fed later: the part within the answer is counted, the rest is not.
+  ResponseFramer later;
+  const std::string just_head = head;
+  REQUIRE(later.FeedHead(just_head.data(), just_head.size()) == head.size());
+  const std::string rest = kBody + "tail";
+  CHECK(later.FeedBody(rest.data(), rest.size()) == kBody.size());
+  CHECK(later.extra());
+}
+
 TEST_CASE("chunked: complete only after the last chunk and the final CRLF, trailers allowed") {
   const std::string head = Head("200 OK", "Transfer-Encoding: chunked\r\n");
   const std::string chunks = "10\r\n" + kBody.substr(0, 16) + "\r\n10;ext=1\r\n" + kBody.substr(16) + "\r\n0\r\n";

@@ -65,6 +65,20 @@ TEST_CASE("Redactor matches a secret in any mix of raw characters and XML refere
   CHECK(r.Apply("&bogus; &#xZZ; &") == "&bogus; &#xZZ; &");
 }
 
+TEST_CASE("Redactor: leading zeros, %XX escapes, CDATA edges and comments are all the same characters") {
+  Redactor r;
+  r.Add("cust-pw9");
+  for (const char* form : {"cust-pw9", "cust&#x000000000000002D;pw&#0000057;", "cust%2Dpw%39", "cust<![CDATA[-]]>pw9",
+                           "cu<!-- x -->st-pw<![CDATA[]]>9", "c&#117;st<![CDATA[-p]]>w%39"}) {
+    const std::string text = std::string("[") + form + "]";
+    CAPTURE(text);
+    CHECK(r.Apply(text) == "[***]");
+  }
+  // A match may leave markup around it; the secret is gone either way.
+  CHECK(r.Apply("[<![CDATA[cust-pw9]]>]") == "[***]]>]");
+  CHECK(r.Apply("cust<!-- unterminated pw9") == "cust<!-- unterminated pw9");
+}
+
 TEST_CASE("Redactor::ApplyToHttp hides Authorization and Proxy-Authorization values whole") {
   Redactor r;
   r.Add("pw");

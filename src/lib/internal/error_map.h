@@ -17,14 +17,12 @@
 
 namespace brightoffice::internal {
 
-/// What the transport policy saw during one call. Text from the server is ServerText or a
-/// ServerMessage: it reaches the Status only through the redactor.
-struct Observations {
+/// What the transport policy saw during one call: its facts (flags, counters, limits), a plain
+/// value that a call starts from a ready copy of, ...
+struct CallFacts {
   // --- The call -------------------------------------------------------------------------
   std::string_view operation;  ///< e.g. "ConfirmCustomerUserMFA"; empty for a gSOAP application's call.
   SoapVersion soap_version = SoapVersion::kSoap11;  ///< The envelope version sent.
-  /// Why the endpoint was refused before anything was sent (Trusted text); empty when it was not.
-  std::string endpoint_error;
 
   // --- Time -----------------------------------------------------------------------------
   bool deadline_expired = false;   ///< The call's deadline ran out.
@@ -34,7 +32,6 @@ struct Observations {
 
   // --- The connection ----------------------------------------------------------------------
   int errnum = 0;                 ///< errno of the failed system call, 0 when none.
-  std::string resolve_error;      ///< Why the host name did not resolve (gai_strerror), Trusted.
   bool connect_failed = false;    ///< No TCP connection to any address of the host (or proxy).
   bool via_proxy = false;         ///< The connection goes through Options::proxy_host.
   int proxy_status = 0;           ///< A proxy's non-2xx answer to CONNECT.
@@ -43,15 +40,8 @@ struct Observations {
   bool peer_closed = false;       ///< The server closed the connection (EOF) mid-call.
 
   // --- TLS -------------------------------------------------------------------------------
-  bool tls_failed = false;        ///< The TLS handshake (or setting TLS up) failed.
-  std::string tls_setup_error;    ///< Why TLS could not be set up (CA file or folder), Trusted.
-  /// Why OpenSSL rejected the certificate chain: its verify error, the depth and the subject of
-  /// the certificate (server text).
-  ServerMessage tls_verify_error;
+  bool tls_failed = false;         ///< The TLS handshake (or setting TLS up) failed.
   bool tls_host_mismatch = false;  ///< The certificate does not name the endpoint's host.
-  std::string host;                ///< The endpoint's host (for the mismatch message).
-  std::string tls_alert;           ///< A TLS alert the server sent (OpenSSL's fixed text).
-  std::string tls_library_error;   ///< OpenSSL's reason for a failed handshake or read (fixed text).
 
   // --- The response ---------------------------------------------------------------------
   int http_status = 0;               ///< The status of the final answer; 0 when none was read.
@@ -60,13 +50,9 @@ struct Observations {
   bool headers_too_large = false;    ///< The answer's headers did not fit gSOAP's buffer.
   bool decompressed_too_large = false;  ///< A compressed answer inflated past the limit.
   bool body_ended_early = false;     ///< The body ended (Content-Length, final chunk) before the envelope did.
-  ServerMessage xml_error;           ///< Why the XML pre-check refused the body; empty when it did not.
   /// The SOAP envelope version the answer used, when its root element said (0: unknown).
   int envelope_version_seen = 0;
-  // A SOAP fault gSOAP parsed: its parts, as the server wrote them.
-  bool has_fault = false;
-  ServerText fault_code;  ///< With a SOAP 1.2 subcode: "code / subcode".
-  ServerText fault_string, fault_detail;
+  bool has_fault = false;            ///< gSOAP parsed a SOAP fault (see Observations::fault_*).
 
   // --- The limits, for messages ------------------------------------------------------------
   std::chrono::milliseconds deadline{0};
@@ -76,6 +62,38 @@ struct Observations {
   std::size_t max_decompressed_bytes = 0;
   unsigned max_xml_depth = 0;
   std::size_t max_connections = 0;
+};
+
+/// ... and its texts. Text from the server is ServerText or a ServerMessage: it reaches the
+/// Status only through the redactor.
+struct Observations : CallFacts {
+  /// Why the endpoint was refused before anything was sent (Trusted text); empty when it was not.
+  std::string endpoint_error;
+  std::string resolve_error;      ///< Why the host name did not resolve (gai_strerror), Trusted.
+  std::string tls_setup_error;    ///< Why TLS could not be set up (CA file or folder), Trusted.
+  /// Why OpenSSL rejected the certificate chain: its verify error, the depth and the subject of
+  /// the certificate (server text).
+  ServerMessage tls_verify_error;
+  std::string host;               ///< The host that failed to resolve or to match the certificate.
+  std::string tls_alert;          ///< A TLS alert the server sent (OpenSSL's fixed text).
+  std::string tls_library_error;  ///< OpenSSL's reason for a failed handshake or read (fixed text).
+  ServerMessage xml_error;        ///< Why the XML pre-check refused the body; empty when it did not.
+  // A SOAP fault gSOAP parsed: its parts, as the server wrote them.
+  ServerText fault_code;  ///< With a SOAP 1.2 subcode: "code / subcode".
+  ServerText fault_string, fault_detail;
+
+  /// Starts a call's observations from `facts`: every text emptied (server text wiped).
+  void Reset(const CallFacts& facts) {
+    static_cast<CallFacts&>(*this) = facts;
+    for (std::string* text : {&endpoint_error, &resolve_error, &tls_setup_error, &host, &tls_alert, &tls_library_error}) {
+      text->clear();
+    }
+    tls_verify_error.Clear();
+    xml_error.Clear();
+    fault_code.Wipe();
+    fault_string.Wipe();
+    fault_detail.Wipe();
+  }
 };
 
 /// The Status of a call that failed with gSOAP error `error` (a SOAP_* code, an HTTP status,

@@ -24,14 +24,19 @@ class ResponseFramer {
   /// length of a complete head at the start of buf (interim or final), 0 while it is
   /// incomplete. When the head is interim (interim() true afterwards) the caller drops those
   /// bytes and calls again with the rest; when it is final, the framer moves to the body and
-  /// counts the bytes after the head as body bytes.
+  /// counts the bytes after the head as body bytes: message_bytes() then says how many of the
+  /// n belong to the answer (the rest came after its end).
   std::size_t FeedHead(const char* buf, std::size_t n);
+  /// After FeedHead() found the final head: how many of the bytes it was given belong to the
+  /// answer (head and body), the rest having come after the answer's end.
+  std::size_t message_bytes() const noexcept { return message_bytes_; }
   /// Whether the last head FeedHead() returned was an interim answer.
   bool interim() const noexcept { return interim_; }
   bool in_head() const noexcept { return in_head_; }
 
-  /// Body bytes that were read (after the final head).
-  void FeedBody(const char* data, std::size_t n);
+  /// Body bytes that were read (after the final head). Returns how many of them belong to the
+  /// answer; any after its end are extra().
+  std::size_t FeedBody(const char* data, std::size_t n);
 
   /// How many more bytes the body has when its length is known (Content-Length), else nullopt.
   std::optional<std::uint64_t> body_remaining() const {
@@ -54,6 +59,7 @@ class ResponseFramer {
   void ParseFinalHead(const char* head, std::size_t n);
 
   bool in_head_ = true;
+  std::size_t message_bytes_ = 0;
   bool interim_ = false;
   std::size_t scanned_ = 0;  // bytes of the current head already searched for its end
   int status_ = 0;

@@ -65,6 +65,8 @@ class PolicyCore {
   TlsContext* Tls(Observations& seen) const;
   /// Adds the policy's own secrets (the proxy password and its Basic credentials).
   void AddSecretsTo(Redactor& redactor) const;
+  /// What every call's observations start from (its limits).
+  const CallFacts& facts() const { return facts_; }
 
  private:
   PolicyCore() = default;
@@ -74,6 +76,7 @@ class PolicyCore {
   std::string endpoint_key_;
   std::string user_agent_;
   std::string proxy_basic_;
+  CallFacts facts_;
   mutable std::once_flag tls_once_;
   mutable std::shared_ptr<TlsContext> tls_;
   mutable std::string tls_error_;

@@ -112,7 +112,8 @@ Status ValidateXmlText(std::string_view field, std::string_view text);
 
 /// Replaces every occurrence of each non-empty secret with "***", in every form a serializer or
 /// a server may write it: each character raw, as any XML character reference (&amp; &lt; &gt;
-/// &quot; &apos;, &#NN; or &#xHH; with any number of leading zeros) or %XX-escaped, in any mix.
+/// &quot; &apos;, &#NN; or &#xHH; with any number of leading zeros) or %XX-escaped, in any mix,
+/// with CDATA section edges and comments anywhere in between ("cust<![CDATA[-]]>pw").
 /// Every text that reaches an error message, a fault field or a trace passes through it.
 class Redactor {
  public:
