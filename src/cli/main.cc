@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
-// brightoffice-mfa: confirm a customer user's MFA code from the command line.
+// brightoffice-mfa: the customer-user flow from the command line: `send-reset`
+// (CustomerUserSendResetPassword) and `confirm` (ConfirmCustomerUserMFA).
 //
 // Exit status: 0 SUCCESS, 3 a delivered result other than SUCCESS, 4 a failure (connection,
 // TLS, timeout, HTTP status, SOAP fault, malformed response), 2 usage or invalid argument
@@ -46,7 +47,9 @@ std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 
 int Usage(const std::string& message, bool as_json) {
   if (as_json) {
-    std::cout << Dump({{"error", {{"kind", "invalid_argument"}, {"message", message}}}}) << "\n";
+    std::cout << Dump({{"error", {{"kind", "invalid_argument"}, {"message", message}}},
+                       {"requestMayHaveBeenSent", false}})
+              << "\n";
   }
   std::cerr << "brightoffice-mfa: " << message << "\n";
   return kExitUsage;
@@ -83,7 +86,7 @@ int Report(const brightoffice::StatusOr<brightoffice::ServiceResult>& result, bo
     const brightoffice::Status& s = result.status();
     if (as_json) {
       json error = {{"kind", std::string(brightoffice::ToString(s.kind()))}, {"message", s.message()}};
-      json out = {{"error", error}};
+      json out = {{"error", error}, {"requestMayHaveBeenSent", s.request_may_have_been_sent()}};
       if (s.http_status() != 0) out["httpStatus"] = s.http_status();
       if (s.kind() == brightoffice::ErrorKind::kSoapFault) {
         out["faultCode"] = s.fault_code();
@@ -113,7 +116,8 @@ int Report(const brightoffice::StatusOr<brightoffice::ServiceResult>& result, bo
   return r.succeeded() ? kExitSuccess : kExitNotSuccess;
 }
 
-struct ConfirmArgs {
+// The options of a call (confirm, send-reset).
+struct CallArgs {
   std::string endpoint;
   std::string email;
   std::string id;
@@ -128,7 +132,11 @@ struct ConfirmArgs {
   bool json = false;
 };
 
-int RunConfirm(const ConfirmArgs& a) {
+// The operation a subcommand calls.
+using Operation = brightoffice::StatusOr<brightoffice::ServiceResult> (brightoffice::Client::*)(
+    const brightoffice::CustomerInfo&) const;
+
+int RunCall(const CallArgs& a, Operation operation) {
   brightoffice::Options options;
   options.endpoint = a.endpoint.empty() ? Env("BRIGHTOFFICE_ENDPOINT").value_or("") : a.endpoint;
   if (options.endpoint.empty()) return Usage("--endpoint is required (or set BRIGHTOFFICE_ENDPOINT)", a.json);
@@ -188,7 +196,26 @@ int RunConfirm(const ConfirmArgs& a) {
 
   auto client = brightoffice::Client::Create(options, credentials);
   if (!client.ok()) return Usage(client.status().message(), a.json);
-  return Report(client->ConfirmCustomerUserMfa(customer), a.json);
+  return Report(((*client).*operation)(customer), a.json);
+}
+
+// The options both calls take; `confirm` also takes the code on the command line.
+void AddCallOptions(CLI::App* sub, CallArgs& a, bool mfa_code_flag) {
+  sub->add_option("--endpoint", a.endpoint, "service URL (default: $BRIGHTOFFICE_ENDPOINT)");
+  sub->add_option("--email", a.email, "the customer user's e-mail address")->required();
+  sub->add_option("--id", a.id, "the customer user's id (guid); absent: the nil guid");
+  if (mfa_code_flag) sub->add_option("--mfa-code", a.mfa_code, "the MFA code (default: $BRIGHTOFFICE_MFA_CODE)");
+  sub->add_option("--soap", a.soap, "SOAP version")->check(CLI::IsMember({"1.1", "1.2"}));
+  sub->add_option("--timeout", a.timeout_seconds, "overall deadline of the call in seconds (default 30)");
+  sub->add_option("--ca-file", a.ca_file, "extra trusted CA certificates (PEM)")->check(CLI::ExistingFile);
+  sub->add_option("--ca-dir", a.ca_dir, "extra trusted CA directory (OpenSSL hashed)")->check(CLI::ExistingDirectory);
+  sub->add_flag("--insecure-skip-tls-verify", a.insecure, "do not verify the server's certificate (insecure)");
+  sub->add_option("--proxy", a.proxy,
+                  "HTTP proxy URL http://host:port (default: $HTTPS_PROXY / $HTTP_PROXY unless $NO_PROXY "
+                  "names the host; '' for none). Proxy credentials only from those variables");
+  sub->add_flag("--trace", a.trace,
+                "write each HTTP request and response (headers and XML) to stderr, secrets replaced by ***");
+  sub->add_flag("--json", a.json, "print one JSON object on stdout");
 }
 
 int RunDemo(bool as_json) {
@@ -216,37 +243,32 @@ int RunDemo(bool as_json) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Confirms a BrightOffice customer user's MFA code (ConfirmCustomerUserMFA).\n"
+  CLI::App app{"The BrightOffice customer-user flow: send-reset (CustomerUserSendResetPassword: the service\n"
+               "e-mails the customer user a reset code) and confirm (ConfirmCustomerUserMFA: confirms the code,\n"
+               "optionally setting a new password).\n"
                "Secrets come from the environment: BRIGHTOFFICE_USERNAME, BRIGHTOFFICE_PASSWORD,\n"
                "BRIGHTOFFICE_MFA_CODE, BRIGHTOFFICE_CUSTOMER_PASSWORD, BRIGHTOFFICE_TEMPORARY_PASSWORD,\n"
-               "BRIGHTOFFICE_NEW_PASSWORD; BRIGHTOFFICE_ENDPOINT is the default endpoint.\n"
+               "BRIGHTOFFICE_NEW_PASSWORD (each sent only when set); BRIGHTOFFICE_ENDPOINT is the default endpoint.\n"
                "Exit status: 0 SUCCESS, 3 another SuccessCode, 4 failure, 2 usage error."};
   app.set_version_flag("--version", "brightoffice-mfa " + std::string(brightoffice::Version()));
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
       "  brightoffice-mfa demo\n"
-      "  BRIGHTOFFICE_USERNAME=api-user BRIGHTOFFICE_PASSWORD=... BRIGHTOFFICE_MFA_CODE=123456 \\\n"
+      "  export BRIGHTOFFICE_USERNAME=api-user BRIGHTOFFICE_PASSWORD=...\n"
+      "  brightoffice-mfa send-reset --endpoint https://crm.example.co.uk/Webservices/BrightOfficeAPI.asmx \\\n"
+      "      --email jane@example.com --id 3f2504e0-4f89-11d3-9a0c-0305e82c3301\n"
+      "  BRIGHTOFFICE_MFA_CODE=123456 BRIGHTOFFICE_NEW_PASSWORD=... \\\n"
       "    brightoffice-mfa confirm --endpoint https://crm.example.co.uk/Webservices/BrightOfficeAPI.asmx \\\n"
       "      --email jane@example.com --id 3f2504e0-4f89-11d3-9a0c-0305e82c3301 --json");
 
-  ConfirmArgs confirm;
-  CLI::App* c = app.add_subcommand("confirm", "confirm an MFA code with the service");
-  c->add_option("--endpoint", confirm.endpoint, "service URL (default: $BRIGHTOFFICE_ENDPOINT)");
-  c->add_option("--email", confirm.email, "the customer user's e-mail address")->required();
-  c->add_option("--id", confirm.id, "the customer user's id (guid); absent: the nil guid");
-  c->add_option("--mfa-code", confirm.mfa_code, "the MFA code (default: $BRIGHTOFFICE_MFA_CODE)");
-  c->add_option("--soap", confirm.soap, "SOAP version")->check(CLI::IsMember({"1.1", "1.2"}));
-  c->add_option("--timeout", confirm.timeout_seconds, "overall deadline of the call in seconds (default 30)");
-  c->add_option("--ca-file", confirm.ca_file, "extra trusted CA certificates (PEM)")->check(CLI::ExistingFile);
-  c->add_option("--ca-dir", confirm.ca_dir, "extra trusted CA directory (OpenSSL hashed)")->check(CLI::ExistingDirectory);
-  c->add_flag("--insecure-skip-tls-verify", confirm.insecure, "do not verify the server's certificate (insecure)");
-  c->add_option("--proxy", confirm.proxy,
-                "HTTP proxy URL http://host:port (default: $HTTPS_PROXY / $HTTP_PROXY unless $NO_PROXY "
-                "names the host; '' for none). Proxy credentials only from those variables");
-  c->add_flag("--trace", confirm.trace,
-              "write each HTTP request and response (headers and XML) to stderr, secrets replaced by ***");
-  c->add_flag("--json", confirm.json, "print one JSON object on stdout");
+  CallArgs confirm;
+  CLI::App* c = app.add_subcommand("confirm", "confirm an MFA code with the service (ConfirmCustomerUserMFA)");
+  AddCallOptions(c, confirm, /*mfa_code_flag=*/true);
+  CallArgs send_reset;
+  CLI::App* r = app.add_subcommand(
+      "send-reset", "ask the service to e-mail the customer user a password reset (CustomerUserSendResetPassword)");
+  AddCallOptions(r, send_reset, /*mfa_code_flag=*/false);
 
   bool demo_json = false;
   CLI::App* d = app.add_subcommand("demo", "start the mock service in-process and confirm one code against it");
@@ -261,6 +283,7 @@ int main(int argc, char** argv) {
     for (const CLI::App* sub : app.get_subcommands()) as_json = as_json || sub->count("--json") > 0;
     return Usage(ParseErrorMessage(app, e), as_json);
   }
-  if (c->parsed()) return RunConfirm(confirm);
+  if (c->parsed()) return RunCall(confirm, &brightoffice::Client::ConfirmCustomerUserMfa);
+  if (r->parsed()) return RunCall(send_reset, &brightoffice::Client::CustomerUserSendResetPassword);
   return RunDemo(demo_json);
 }

@@ -55,7 +55,11 @@ std::string AnswerOnStdin() {
 }
 
 ChildResult Confirm(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = Env()) {
-  std::vector<std::string> argv = {kMfa, "confirm", "--timeout", "3"};
+  std::vector<std::string> argv = {kMfa, "confirm"};
+  if (std::find(args.begin(), args.end(), "--timeout") == args.end()) {
+    argv.push_back("--timeout");
+    argv.push_back("3");
+  }
   if (std::find(args.begin(), args.end(), "--email") == args.end()) {
     argv.push_back("--email");
     argv.push_back("jane@example.com");

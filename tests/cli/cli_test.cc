@@ -131,6 +131,63 @@ TEST_CASE("confirm: exit status and JSON for each kind of answer, over SOAP 1.1 
   }
 }
 
+TEST_CASE("send-reset: exit status and JSON for each kind of answer, over SOAP 1.1 and 1.2") {
+  Mock mock;
+  auto reset = [&mock](std::vector<std::string> args, std::map<std::string, std::string> env = Env()) {
+    std::vector<std::string> argv = {kMfa, "send-reset", "--endpoint", mock.endpoint};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunProcess(argv, env);
+  };
+  for (const char* soap : {"1.1", "1.2"}) {
+    CAPTURE(soap);
+    auto ok = reset({"--email", "jane@example.com", "--id", "3F2504E0-4F89-11D3-9A0C-0305E82C3301", "--soap", soap, "--json"});
+    CHECK(ok.exit_code == 0);
+    json j = OneJsonLine(ok);
+    CHECK(j["successCode"] == "SUCCESS");
+    CHECK(j["message"] == "Reset password sent to jane@example.com (3f2504e0-4f89-11d3-9a0c-0305e82c3301) newpw=yes tmppw=yes");
+    CHECK(j["exceptionMessage"] == "");
+    CHECK(j["isSystemError"] == false);
+    CheckNoSecrets(ok);
+    // Without the optional passwords in the environment, nothing of them is sent.
+    auto bare = reset({"--email", "jane@example.com", "--soap", soap},
+                      Env({{"BRIGHTOFFICE_NEW_PASSWORD", ""}}));
+    CHECK(bare.exit_code == 0);
+    auto missing = reset({"--email", "missing@example.com", "--soap", soap, "--json"});
+    CHECK(missing.exit_code == 3);
+    CHECK(OneJsonLine(missing)["successCode"] == "MISSINGRECORD");
+    // The MFA code comes from the environment only: there is no --mfa-code here.
+    auto boom = reset({"--email", "jane@example.com", "--soap", soap, "--json"}, Env({{"BRIGHTOFFICE_MFA_CODE", "boom"}}));
+    CHECK(boom.exit_code == 4);
+    json f = OneJsonLine(boom);
+    CHECK(f["error"]["kind"] == "soap_fault");
+    CHECK(f["requestMayHaveBeenSent"] == true);
+    CHECK(f["faultString"] == "Server was unable to process request. ---> Simulated server failure (MFACode=***)");
+    CheckNoSecrets(boom);
+    auto flag = reset({"--email", "jane@example.com", "--mfa-code", "123456", "--soap", soap, "--json"});
+    CHECK(flag.exit_code == 2);
+    CHECK(OneJsonLine(flag)["error"]["kind"] == "invalid_argument");
+    CHECK(flag.out.find("123456") == std::string::npos);
+    CHECK(flag.err.find("123456") == std::string::npos);
+  }
+}
+
+TEST_CASE("--json failure objects always say whether the request may have been sent") {
+  Mock mock;
+  auto refused = Confirm("http://127.0.0.1:" + std::to_string(brightoffice::tests::UnusedPort()) + "/x",
+                         {"--email", "jane@example.com", "--json"});
+  CHECK(refused.exit_code == 4);
+  CHECK(OneJsonLine(refused)["requestMayHaveBeenSent"] == false);
+  auto usage = Confirm(mock.endpoint, {"--email", "jane@example.com", "--id", "nope", "--json"});
+  CHECK(usage.exit_code == 2);
+  CHECK(OneJsonLine(usage)["requestMayHaveBeenSent"] == false);
+  auto slow = Confirm(mock.endpoint, {"--email", "jane@example.com", "--mfa-code", "slow", "--timeout", "0.5", "--json"});
+  CHECK(slow.exit_code == 4);
+  json t = OneJsonLine(slow);
+  CHECK(t["error"]["kind"] == "timeout");
+  CHECK(t["requestMayHaveBeenSent"].is_boolean());
+  CHECK(t["requestMayHaveBeenSent"] == true);
+}
+
 TEST_CASE("usage errors exit 2 before anything is sent") {
   brightoffice::tests::CannedReply reply;
   reply.bytes = brightoffice::tests::HttpResponse(200, "text/xml", "");

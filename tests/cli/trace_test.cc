@@ -60,8 +60,8 @@ void CheckTraced(const ProcessResult& r) {
 }
 
 ProcessResult Confirm(const std::string& endpoint, std::vector<std::string> args,
-                      std::map<std::string, std::string> env = Env()) {
-  std::vector<std::string> argv = {kMfa, "confirm", "--endpoint", endpoint, "--trace"};
+                      std::map<std::string, std::string> env = Env(), const char* subcommand = "confirm") {
+  std::vector<std::string> argv = {kMfa, subcommand, "--endpoint", endpoint, "--trace"};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProcess(argv, env);
 }
@@ -88,6 +88,12 @@ TEST_CASE("--trace on every path against the mock: SOAP 1.1 and 1.2, text and JS
       CHECK(r.err.find("ConfirmCustomerUserMFAResult") != std::string::npos);
     }
   }
+  // send-reset: the same trace, its own operation.
+  auto reset = Confirm(ep, {"--email", "jane@example.com", "--json"}, Env(), "send-reset");
+  CHECK((reset.exit_code == 0 || reset.exit_code == 3));
+  CheckTraced(reset);
+  CheckNoSecrets(reset);
+  CHECK(reset.err.find("CustomerUserSendResetPasswordResult") != std::string::npos);
   auto flag = Confirm(ep, {"--email", "jane@example.com", "--mfa-code", "123456", "--id",
                            "3f2504e0-4f89-11d3-9a0c-0305e82c3301"},
                       Env({{"BRIGHTOFFICE_MFA_CODE", ""}}));
@@ -179,9 +185,10 @@ TEST_CASE("--trace on every case of the hostile-response corpus") {
     reply.close_after = behaviour != "hold";
     CannedServer server(reply);
     const double seconds = std::stoi(c.get("deadline", "3000")) / 1000.0;
+    const bool reset = c.get("operation", "ConfirmCustomerUserMFA") == "CustomerUserSendResetPassword";
     auto r = Confirm(server.endpoint(), {"--email", "jane@example.com", "--json", "--soap", c.get("soap", "1.1"),
                                          "--timeout", std::to_string(seconds)},
-                     CorpusEnv());
+                     CorpusEnv(), reset ? "send-reset" : "confirm");
     // One outcome, or several separated by '|' when each of them is right.
     const std::string expect = "|" + c.get("expect") + "|";
     const std::size_t kind_at = r.out.find("\"kind\":\"");
