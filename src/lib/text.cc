@@ -165,33 +165,25 @@ std::size_t DecodePercent(std::string_view text, std::size_t pos, std::string& o
 std::size_t Redactor::MatchAt(std::string_view text, std::size_t pos, std::string_view secret) {
   std::size_t t = pos, s = 0;
   std::string decoded;
-  bool in_cdata = false;
   while (s < secret.size()) {
     if (t >= text.size()) return 0;
-    // XML markup that stands for no character at all inside text: the edges of a CDATA section
-    // (whose content is literal) and a comment. "cust<![CDATA[-]]>pw" is "cust-pw".
-    if (text[t] == '<' && !in_cdata) {
-      if (text.compare(t, 9, "<![CDATA[") == 0) {
-        in_cdata = true;
-        t += 9;
-        continue;
-      }
-      if (text.compare(t, 4, "<!--") == 0) {
-        const std::size_t end = text.find("-->", t + 4);
-        if (end == std::string_view::npos) return 0;
-        t = end + 3;
-        continue;
-      }
+    // XML markup that stands for no character at all: the edges of a CDATA section, wherever
+    // they appear ("cust<![CDATA[-]]>pw" is "cust-pw", and a reader takes "cust]]>-pw" for it
+    // too), and a comment. Decoding references inside a CDATA section as well only ever hides
+    // more.
+    // (Unless the secret itself holds that markup here.)
+    if (text[t] == '<' && text.compare(t, 9, "<![CDATA[") == 0 && secret.compare(s, 9, "<![CDATA[") != 0) {
+      t += 9;
+      continue;
     }
-    if (in_cdata) {
-      if (text.compare(t, 3, "]]>") == 0) {
-        in_cdata = false;
-        t += 3;
-        continue;
-      }
-      if (text[t] != secret[s]) return 0;
-      ++t;
-      ++s;
+    if (text[t] == ']' && text.compare(t, 3, "]]>") == 0 && secret.compare(s, 3, "]]>") != 0) {
+      t += 3;
+      continue;
+    }
+    if (text[t] == '<' && text.compare(t, 4, "<!--") == 0 && secret.compare(s, 4, "<!--") != 0) {
+      const std::size_t end = text.find("-->", t + 4);
+      if (end == std::string_view::npos) return 0;
+      t = end + 3;
       continue;
     }
     if (text[t] == '&' || text[t] == '%') {
@@ -217,6 +209,7 @@ std::string Redactor::Apply(std::string_view text) const {
   may_start[static_cast<unsigned char>('&')] = true;
   may_start[static_cast<unsigned char>('%')] = true;
   may_start[static_cast<unsigned char>('<')] = true;  // a CDATA section or comment before the secret
+  may_start[static_cast<unsigned char>(']')] = true;
   for (const auto& needle : needles_) may_start[static_cast<unsigned char>(needle[0])] = true;
   std::string out;
   out.reserve(text.size());

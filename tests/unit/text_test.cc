@@ -76,6 +76,10 @@ TEST_CASE("Redactor: leading zeros, %XX escapes, CDATA edges and comments are al
   }
   // A match may leave markup around it; the secret is gone either way.
   CHECK(r.Apply("[<![CDATA[cust-pw9]]>]") == "[***]]>]");
+  CHECK(r.Apply("[cust]]>-pw9]") == "[***]");  // a stray CDATA end, as a reader would skip it
+  Redactor odd;
+  odd.Add("p]]>w<!--x");  // a secret holding such markup is still found raw
+  CHECK(odd.Apply("[p]]>w<!--x]") == "[***]");
   CHECK(r.Apply("cust<!-- unterminated pw9") == "cust<!-- unterminated pw9");
 }
 
