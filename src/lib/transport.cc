@@ -294,8 +294,9 @@ SSL_SESSION* TlsContext::TakeSession(const std::string& key) {
     sessions_.erase(it);
     return nullptr;
   }
-  SSL_SESSION_up_ref(it->second);
-  return it->second;
+  // A copy of its own for each connection: OpenSSL writes into a session while a handshake
+  // resumes it, so two handshakes must not share one (ThreadSanitizer saw the race).
+  return SSL_SESSION_dup(it->second);
 }
 
 void TlsContext::PutSession(const std::string& key, SSL_SESSION* session) {

@@ -96,7 +96,9 @@ struct Options {
   /// An HTTP proxy to reach the endpoint through: http:// requests go to it with the full
   /// URL, https:// ones through a CONNECT tunnel (TLS is still end to end with the service,
   /// verified as without a proxy). A host name or IP address, nothing else. Empty: connect
-  /// directly. The environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) is not read here.
+  /// directly. The library reads no environment by itself: brightoffice/proxy.h
+  /// (ApplyEnvironmentProxy) sets these from HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as the
+  /// command line does.
   std::string proxy_host;
   int proxy_port = 8080;  ///< The proxy's port (with proxy_host).
   /// Basic authentication with the proxy, sent when proxy_username is not empty. No ':' and no

@@ -72,7 +72,7 @@ class TlsContext {
   SSL_CTX* ctx() const { return ctx_; }
   bool verify_peer() const { return verify_peer_; }
   bool verify_host() const { return verify_host_; }
-  /// The latest session for "host:port" (up-referenced; the caller frees it), or null.
+  /// A copy of the latest session for "host:port" (the caller frees it), or null.
   SSL_SESSION* TakeSession(const std::string& key);
   void PutSession(const std::string& key, SSL_SESSION* session);  // takes ownership
 
