@@ -161,7 +161,7 @@ int NewSession(SSL* ssl, SSL_SESSION* session) {
   auto* key = static_cast<const std::string*>(SSL_get_ex_data(ssl, SessionKeyIndex()));
   if (tls == nullptr || key == nullptr) return 0;
   tls->PutSession(*key, session);
-  return 1;  // the callback keeps the reference
+  return 0;  // the callback keeps no reference (the cache holds an encoding)
 }
 
 std::string ReasonOfLastError() {
@@ -266,6 +266,7 @@ StatusOr<std::shared_ptr<TlsContext>> TlsContext::Create(const Options& options)
   } else {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
   }
+  SSL_CTX_set_cert_verify_callback(ctx, &TlsContext::VerifyChain, tls.get());
   if (SSL_CTX_set_default_verify_paths(ctx) != 1) ERR_clear_error();  // no system CAs: only the given ones
   if (!options.ca_file.empty() || !options.ca_dir.empty()) {
     ERR_clear_error();
@@ -281,29 +282,44 @@ StatusOr<std::shared_ptr<TlsContext>> TlsContext::Create(const Options& options)
 }
 
 TlsContext::~TlsContext() {
-  for (auto& [key, session] : sessions_) SSL_SESSION_free(session);
+  for (auto& [key, der] : sessions_) OPENSSL_cleanse(der.data(), der.size());
   if (ctx_ != nullptr) SSL_CTX_free(ctx_);
+}
+
+int TlsContext::VerifyChain(X509_STORE_CTX* store_ctx, void* arg) {
+  auto* tls = static_cast<TlsContext*>(arg);
+  std::lock_guard<std::mutex> lock(tls->verify_mu_);
+  return X509_verify_cert(store_ctx);
 }
 
 SSL_SESSION* TlsContext::TakeSession(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = sessions_.find(key);
   if (it == sessions_.end()) return nullptr;
-  if (!SSL_SESSION_is_resumable(it->second)) {
-    SSL_SESSION_free(it->second);
-    sessions_.erase(it);
-    return nullptr;
-  }
-  // A copy of its own for each connection: OpenSSL writes into a session while a handshake
-  // resumes it, so two handshakes must not share one (ThreadSanitizer saw the race).
-  return SSL_SESSION_dup(it->second);
+  const unsigned char* p = it->second.data();
+  SSL_SESSION* session = d2i_SSL_SESSION(nullptr, &p, static_cast<long>(it->second.size()));
+  if (session != nullptr && SSL_SESSION_is_resumable(session)) return session;
+  if (session != nullptr) SSL_SESSION_free(session);
+  ERR_clear_error();
+  OPENSSL_cleanse(it->second.data(), it->second.size());
+  sessions_.erase(it);
+  return nullptr;
 }
 
-void TlsContext::PutSession(const std::string& key, SSL_SESSION* session) {
+void TlsContext::PutSession(const std::string& key, const SSL_SESSION* session) {
+  if (session == nullptr || !SSL_SESSION_is_resumable(session)) return;
+  const int size = i2d_SSL_SESSION(const_cast<SSL_SESSION*>(session), nullptr);
+  if (size <= 0) return;
+  std::vector<unsigned char> der(static_cast<std::size_t>(size));
+  unsigned char* p = der.data();
+  if (i2d_SSL_SESSION(const_cast<SSL_SESSION*>(session), &p) != size) {
+    OPENSSL_cleanse(der.data(), der.size());
+    return;
+  }
   std::lock_guard<std::mutex> lock(mu_);
-  SSL_SESSION*& slot = sessions_[key];
-  if (slot != nullptr) SSL_SESSION_free(slot);
-  slot = session;
+  std::vector<unsigned char>& slot = sessions_[key];
+  if (!slot.empty()) OPENSSL_cleanse(slot.data(), slot.size());
+  slot.swap(der);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,13 +512,7 @@ void CloseLink(Link& link, TlsContext* tls) {
     // The latest resumable session of this connection (a TLS 1.3 ticket may have come after
     // the handshake) for the next connection to the same host:port.
     if (tls != nullptr && !link.session_key.empty()) {
-      if (SSL_SESSION* session = SSL_get1_session(link.ssl)) {
-        if (SSL_SESSION_is_resumable(session)) {
-          tls->PutSession(link.session_key, session);
-        } else {
-          SSL_SESSION_free(session);
-        }
-      }
+      tls->PutSession(link.session_key, SSL_get0_session(link.ssl));
     }
     SSL_set_quiet_shutdown(link.ssl, 1);
     SSL_shutdown(link.ssl);

@@ -92,6 +92,7 @@ class ScriptedServer::Channel {
   }
 
   bool tls() const { return ssl_ != nullptr; }
+  bool resumed() const { return ssl_ != nullptr && SSL_session_reused(ssl_) == 1; }
 
   bool Handshake(milliseconds per_byte) {
     for (;;) {
@@ -198,6 +199,7 @@ ScriptedServer::ScriptedServer(ScriptedServerOptions options, Script script)
       if (ctx != nullptr) SSL_CTX_free(ctx);
       throw std::runtime_error("ScriptedServer: cannot load the TLS certificate or key");
     }
+    if (options_.tls_max_version != 0) SSL_CTX_set_max_proto_version(ctx, options_.tls_max_version);
     ctx_ = ctx;
   }
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -283,6 +285,7 @@ void ScriptedServer::Serve(int fd, int number) {
     Channel channel(*this, fd);
     bool alive = !channel.tls() || channel.Handshake(options_.handshake_per_byte);
     if (channel.tls() && alive) ++handshakes_;
+    if (alive && channel.resumed()) ++resumed_;
     std::string buffer;
     int on_connection = 0;
     while (alive && !stop_) {

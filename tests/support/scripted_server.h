@@ -65,6 +65,8 @@ struct ScriptedServerOptions {
   std::string tls_key_file;
   /// TLS only: a pause after every byte of the server's handshake messages.
   std::chrono::milliseconds handshake_per_byte{0};
+  /// TLS only: the newest protocol version offered (e.g. TLS1_2_VERSION); 0: OpenSSL's newest.
+  int tls_max_version = 0;
 };
 
 class ScriptedServer {
@@ -86,6 +88,7 @@ class ScriptedServer {
   int max_open_connections() const { return max_open_; }          ///< most open at once
   int max_requests_in_flight() const { return max_in_flight_; }    ///< most read and not yet answered at once
   int handshakes_completed() const { return handshakes_; }         ///< TLS only
+  int handshakes_resumed() const { return resumed_; }              ///< TLS only: of those, resumed sessions
 
  private:
   class Channel;
@@ -106,6 +109,7 @@ class ScriptedServer {
   std::atomic<int> in_flight_{0};
   std::atomic<int> max_in_flight_{0};
   std::atomic<int> handshakes_{0};
+  std::atomic<int> resumed_{0};
   mutable std::mutex mu_;
   std::vector<ScriptedRequest> requests_;
   std::vector<int> open_fds_;

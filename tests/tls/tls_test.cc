@@ -16,6 +16,7 @@
 #include "brightoffice/client.h"
 #include "brightoffice/testing/mock_server.h"
 #include "canned_server.h"
+#include "scripted_server.h"
 #include "test_certs.h"
 #include "tinyproxy.h"
 
@@ -272,4 +273,56 @@ TEST_CASE("https:// to a server that speaks plain HTTP: tls, wrong version numbe
   REQUIRE(server.ok());
   Options o = To("https://127.0.0.1:" + std::to_string((*server)->port()) + "/Webservices/BrightOfficeAPI.asmx");
   CheckTlsFailure(Call(o), "wrong version number");
+}
+
+// TLS sessions: the client keeps the latest session the server gave for each host:port and
+// the next new connection there resumes it (a TLS 1.2 session at the handshake's end, a TLS
+// 1.3 ticket after it). The server here closes after every answer, so each call is a new
+// connection.
+namespace {
+
+struct Handshakes {
+  int completed = 0;
+  int resumed = 0;
+};
+
+Handshakes HandshakesOver(int tls_max_version, int calls) {
+  tests::ScriptedServerOptions so;
+  so.tls_cert_file = TestPki::Get().localhost.cert;
+  so.tls_key_file = TestPki::Get().localhost.key;
+  so.tls_max_version = tls_max_version;
+  tests::ScriptedServer server(so, [](const tests::ScriptedRequest&) {
+    tests::ScriptedAnswer a;
+    a.Add(tests::HttpAnswer(tests::SoapResult("confirmed")));
+    a.then = tests::ScriptedAnswer::Then::kClose;
+    return a;
+  });
+  Options o = To(server.endpoint("localhost"));
+  o.deadline = std::chrono::seconds(10);
+  auto client = Client::Create(o, {"api-user", Secret("api-secret")});
+  REQUIRE(client.ok());
+  for (int i = 0; i < calls; ++i) {
+    CustomerInfo c;
+    c.email = "jane@example.com";
+    c.mfa_code = Secret("123456");
+    auto r = client->ConfirmCustomerUserMfa(c);
+    INFO("call " << i << ": " << (r.ok() ? std::string("ok") : r.status().ToString()));
+    REQUIRE(r.ok());
+    CHECK(r->message == "confirmed");
+  }
+  return Handshakes{server.handshakes_completed(), server.handshakes_resumed()};
+}
+
+}  // namespace
+
+TEST_CASE("a new connection to the same host:port resumes the TLS session: TLS 1.3") {
+  const Handshakes h = HandshakesOver(0, 4);
+  CHECK(h.completed == 4);
+  CHECK(h.resumed == 3);
+}
+
+TEST_CASE("a new connection to the same host:port resumes the TLS session: TLS 1.2") {
+  const Handshakes h = HandshakesOver(TLS1_2_VERSION, 4);
+  CHECK(h.completed == 4);
+  CHECK(h.resumed == 3);
 }

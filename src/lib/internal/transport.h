@@ -72,17 +72,29 @@ class TlsContext {
   SSL_CTX* ctx() const { return ctx_; }
   bool verify_peer() const { return verify_peer_; }
   bool verify_host() const { return verify_host_; }
-  /// A copy of the latest session for "host:port" (the caller frees it), or null.
+  /// A session of its own for the next connection to "host:port", decoded from the latest one
+  /// kept (the caller frees it), or null.
   SSL_SESSION* TakeSession(const std::string& key);
-  void PutSession(const std::string& key, SSL_SESSION* session);  // takes ownership
+  /// Keeps `session` (when resumable) for "host:port", in place of the one before.
+  void PutSession(const std::string& key, const SSL_SESSION* session);
 
  private:
   TlsContext() = default;
+  static int VerifyChain(X509_STORE_CTX* store_ctx, void* arg);
   SSL_CTX* ctx_ = nullptr;
   bool verify_peer_ = true;
   bool verify_host_ = true;
+  // Sessions are kept as their DER encoding, so that no OpenSSL object passes from one thread
+  // to another through the cache: a session object stays with the connection that decoded or
+  // made it (OpenSSL 3.0 frees its shared objects by reference counts whose hand-over
+  // ThreadSanitizer cannot follow). The encoding holds the session's secret; it is wiped
+  // when replaced and when the context goes.
   std::mutex mu_;
-  std::map<std::string, SSL_SESSION*> sessions_;
+  std::map<std::string, std::vector<unsigned char>> sessions_;
+  // One chain verification at a time per context: OpenSSL fills a certificate's cached
+  // extensions on first use without a safe hand-over between threads (openssl/openssl#32609,
+  // #20402), and the trusted certificates of the store are shared by every connection.
+  std::mutex verify_mu_;
 };
 
 /// Opens a TCP connection to host:port: every address the resolver gives, in order, each for
