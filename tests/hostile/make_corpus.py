@@ -67,7 +67,7 @@ def http(status, body, ctype="text/xml; charset=utf-8", headers=None, length=Non
 
 OK = http(200, envelope(result()))
 SECRETS_ECHO = "123456 api-p&amp;ss&lt;w&gt;rd cust-pw tmp-pw new-pw"
-# The secrets of the replayed calls (tests/hostile/corpus.h, CorpusSecrets()): MFA code, API
+# The secrets of the replayed calls (tests/support/corpus.h, CorpusSecrets()): MFA code, API
 # password, customer, temporary and new password.
 SECRETS = ["123456", "api-p&ss<w>rd", "cust-pw", "tmp-pw", "new-pw"]
 

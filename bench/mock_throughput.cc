@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 // Calls per second of one shared Client against brightoffice-mock in the same process.
 //
-//   build/tests/mock_throughput [--threads N] [--seconds S] [--https] [--newconn]
+//   build/bench/mock_throughput [--threads N] [--seconds S] [--https] [--newconn]
 //
 // Prints one line: transport, threads, calls, seconds, calls/s, median and p99 latency. Every
 // answer is checked against its request (a wrong or failed answer ends the run with status 1).
