@@ -10,7 +10,13 @@ set -euo pipefail
 src="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${1:-$src/build-asan}"
 jobs="$(nproc 2>/dev/null || echo 2)"
-flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -O1 -g -fno-omit-frame-pointer"
+# UBSan without its vptr check: the mock is run out of file descriptors on purpose
+# (tests/integration/mock_limits_test.cc), and that check, on a type pair it has not cached yet,
+# probes memory through a pipe(): with no descriptor left it reports a polymorphic call or
+# member access as on an "invalid vptr" wherever it happens (the mock's virtual destructors,
+# the generated service's dispatch, the generated serializers), and its runtime suppressions
+# cannot be read then either. Every other UBSan check stays.
+flags="-fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=undefined -O1 -g -fno-omit-frame-pointer"
 cmake -S "$src" -B "$out" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_C_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
   -DBRIGHTOFFICE_TSAN_TEST=OFF -DBRIGHTOFFICE_SANITIZER_TESTS=OFF -DBRIGHTOFFICE_BUILD_BENCH=OFF >/dev/null

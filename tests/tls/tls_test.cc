@@ -293,7 +293,9 @@ Handshakes HandshakesOver(int tls_max_version, int calls) {
   so.tls_max_version = tls_max_version;
   tests::ScriptedServer server(so, [](const tests::ScriptedRequest&) {
     tests::ScriptedAnswer a;
-    a.Add(tests::HttpAnswer(tests::SoapResult("confirmed")));
+    // "Connection: close" says so before the close: no call may find the connection pooled
+    // and send into it while the server is closing it (that call would fail, never retried).
+    a.Add(tests::HttpAnswer(tests::SoapResult("confirmed"), 200, {"Connection: close"}));
     a.then = tests::ScriptedAnswer::Then::kClose;
     return a;
   });
