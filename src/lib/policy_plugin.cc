@@ -509,8 +509,7 @@ int PolicyContext::Open(const Endpoint& target) {
 
 void PolicyContext::Close() {
   if (link_.fd < 0 && link_.ssl == nullptr) return;
-  Observations ignored;
-  CloseLink(link_, link_.ssl != nullptr ? core_->Tls(ignored) : nullptr);
+  CloseLink(link_);
   soap_->ssl = nullptr;
   soap_->socket = SOAP_INVALID_SOCKET;
   soap_->keep_alive = 0;

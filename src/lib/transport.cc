@@ -160,8 +160,8 @@ int NewSession(SSL* ssl, SSL_SESSION* session) {
   auto* tls = static_cast<TlsContext*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), TlsContextIndex()));
   auto* key = static_cast<const std::string*>(SSL_get_ex_data(ssl, SessionKeyIndex()));
   if (tls == nullptr || key == nullptr) return 0;
-  tls->PutSession(*key, session);
-  return 0;  // the callback keeps no reference (the cache holds an encoding)
+  tls->PutSession(*key, SSL_SESSION_dup(session));  // the connection goes on using `session`
+  return 0;  // no reference of OpenSSL's kept
 }
 
 std::string ReasonOfLastError() {
@@ -282,7 +282,7 @@ StatusOr<std::shared_ptr<TlsContext>> TlsContext::Create(const Options& options)
 }
 
 TlsContext::~TlsContext() {
-  for (auto& [key, der] : sessions_) OPENSSL_cleanse(der.data(), der.size());
+  for (auto& [key, session] : sessions_) SSL_SESSION_free(session);
   if (ctx_ != nullptr) SSL_CTX_free(ctx_);
 }
 
@@ -296,30 +296,28 @@ SSL_SESSION* TlsContext::TakeSession(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = sessions_.find(key);
   if (it == sessions_.end()) return nullptr;
-  const unsigned char* p = it->second.data();
-  SSL_SESSION* session = d2i_SSL_SESSION(nullptr, &p, static_cast<long>(it->second.size()));
-  if (session != nullptr && SSL_SESSION_is_resumable(session)) return session;
-  if (session != nullptr) SSL_SESSION_free(session);
-  ERR_clear_error();
-  OPENSSL_cleanse(it->second.data(), it->second.size());
-  sessions_.erase(it);
-  return nullptr;
+  if (!SSL_SESSION_is_resumable(it->second)) {
+    SSL_SESSION_free(it->second);
+    sessions_.erase(it);
+    return nullptr;
+  }
+  return SSL_SESSION_dup(it->second);
 }
 
-void TlsContext::PutSession(const std::string& key, const SSL_SESSION* session) {
-  if (session == nullptr || !SSL_SESSION_is_resumable(session)) return;
-  const int size = i2d_SSL_SESSION(const_cast<SSL_SESSION*>(session), nullptr);
-  if (size <= 0) return;
-  std::vector<unsigned char> der(static_cast<std::size_t>(size));
-  unsigned char* p = der.data();
-  if (i2d_SSL_SESSION(const_cast<SSL_SESSION*>(session), &p) != size) {
-    OPENSSL_cleanse(der.data(), der.size());
+void TlsContext::PutSession(const std::string& key, SSL_SESSION* session) {
+  if (session == nullptr) return;
+  if (!SSL_SESSION_is_resumable(session)) {
+    SSL_SESSION_free(session);
     return;
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<unsigned char>& slot = sessions_[key];
-  if (!slot.empty()) OPENSSL_cleanse(slot.data(), slot.size());
-  slot.swap(der);
+  SSL_SESSION* before = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    SSL_SESSION*& slot = sessions_[key];
+    before = slot;
+    slot = session;
+  }
+  if (before != nullptr) SSL_SESSION_free(before);  // wipes its master secret
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -507,13 +505,8 @@ bool TlsHandshake(Link& link, TlsContext& tls, const Endpoint& target) {
   return false;
 }
 
-void CloseLink(Link& link, TlsContext* tls) {
+void CloseLink(Link& link) {
   if (link.ssl != nullptr) {
-    // The latest resumable session of this connection (a TLS 1.3 ticket may have come after
-    // the handshake) for the next connection to the same host:port.
-    if (tls != nullptr && !link.session_key.empty()) {
-      tls->PutSession(link.session_key, SSL_get0_session(link.ssl));
-    }
     SSL_set_quiet_shutdown(link.ssl, 1);
     SSL_shutdown(link.ssl);
     SSL_free(link.ssl);

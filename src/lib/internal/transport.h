@@ -72,11 +72,13 @@ class TlsContext {
   SSL_CTX* ctx() const { return ctx_; }
   bool verify_peer() const { return verify_peer_; }
   bool verify_host() const { return verify_host_; }
-  /// A session of its own for the next connection to "host:port", decoded from the latest one
-  /// kept (the caller frees it), or null.
+  /// A copy of the latest session kept for "host:port", for the next connection there (the
+  /// caller frees it), or null.
   SSL_SESSION* TakeSession(const std::string& key);
-  /// Keeps `session` (when resumable) for "host:port", in place of the one before.
-  void PutSession(const std::string& key, const SSL_SESSION* session);
+  /// Keeps `session` for "host:port" in place of the one before, when it is resumable; takes
+  /// the caller's reference either way. No connection may hold the same object: give a copy
+  /// (SSL_SESSION_dup) of a live connection's session, or its own after SSL_free.
+  void PutSession(const std::string& key, SSL_SESSION* session);
 
  private:
   TlsContext() = default;
@@ -84,13 +86,12 @@ class TlsContext {
   SSL_CTX* ctx_ = nullptr;
   bool verify_peer_ = true;
   bool verify_host_ = true;
-  // Sessions are kept as their DER encoding, so that no OpenSSL object passes from one thread
-  // to another through the cache: a session object stays with the connection that decoded or
-  // made it (OpenSSL 3.0 frees its shared objects by reference counts whose hand-over
-  // ThreadSanitizer cannot follow). The encoding holds the session's secret; it is wiped
-  // when replaced and when the context goes.
+  // A session object in the cache belongs to the cache alone: connections get copies and give
+  // copies (or their own after they are done with it), so no session object is read by one
+  // thread while another frees it. (A session stored while its connection still used it was
+  // seen racing under ThreadSanitizer; copies share only certificates, read-only by then.)
   std::mutex mu_;
-  std::map<std::string, std::vector<unsigned char>> sessions_;
+  std::map<std::string, SSL_SESSION*> sessions_;
   // One chain verification at a time per context: OpenSSL fills a certificate's cached
   // extensions on first use without a safe hand-over between threads (openssl/openssl#32609,
   // #20402), and the trusted certificates of the store are shared by every connection.
@@ -112,9 +113,9 @@ bool ProxyConnect(Link& link, const Endpoint& target, const std::string& user_ag
 /// host:port when there is one. On success link.ssl is set. False on failure (why in link.seen).
 bool TlsHandshake(Link& link, TlsContext& tls, const Endpoint& target);
 
-/// Frees link.ssl without a close_notify exchange (quiet shutdown; HTTP frames its messages),
-/// keeping its session for resumption, and closes link.fd.
-void CloseLink(Link& link, TlsContext* tls);
+/// Frees link.ssl without a close_notify exchange (quiet shutdown; HTTP frames its messages)
+/// and closes link.fd. (Its sessions were kept as the server issued them.)
+void CloseLink(Link& link);
 
 /// Test seam (internal, for tests of the connect deadline across several addresses): when
 /// set, replaces the system resolver for TcpConnect.
