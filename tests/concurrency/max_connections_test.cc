@@ -19,9 +19,11 @@
 #include "brightoffice/client.h"
 #include "fake_resolver.h"
 #include "scripted_server.h"
+#include "time_scale.h"
 #include "test_certs.h"
 
 using namespace brightoffice;
+using brightoffice::tests::TimeScale;
 using brightoffice::tests::ScriptedAnswer;
 using brightoffice::tests::ScriptedRequest;
 using brightoffice::tests::ScriptedServer;
@@ -31,11 +33,6 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 namespace {
-
-int TimeScale() {
-  const char* text = std::getenv("BRIGHTOFFICE_TIME_SCALE");
-  return text != nullptr ? std::max(1, std::atoi(text)) : 1;
-}
 
 // Each answer `delay` after its request, tagged with the request's e-mail; keep-alive.
 ScriptedServer::Script SlowTagged(milliseconds delay) {

@@ -14,6 +14,7 @@
 #include "brightoffice/client.h"
 #include "canned_server.h"
 #include "corpus.h"
+#include "time_scale.h"
 #include "secret_scan.h"
 
 using namespace brightoffice;
@@ -73,8 +74,7 @@ TEST_CASE("the hostile-response corpus: each case ends in time with its expected
     o.soap_version = c.get("soap", "1.1") == "1.2" ? SoapVersion::kSoap12 : SoapVersion::kSoap11;
     // Under valgrind or a sanitizer everything is slower: BRIGHTOFFICE_TIME_SCALE stretches the
     // deadline and the bound on the elapsed time.
-    const char* scale_text = std::getenv("BRIGHTOFFICE_TIME_SCALE");
-    const int scale = scale_text != nullptr ? std::max(1, std::atoi(scale_text)) : 1;
+    const int scale = tests::TimeScale();
     o.deadline = std::chrono::milliseconds(std::stoi(c.get("deadline", "3000")) * scale);
     std::vector<std::string> trace;
     o.trace = [&trace](std::string_view message) { trace.emplace_back(message); };

@@ -16,9 +16,11 @@
 
 #include "brightoffice/client.h"
 #include "scripted_server.h"
+#include "time_scale.h"
 #include "test_certs.h"
 
 using namespace brightoffice;
+using brightoffice::tests::TimeScale;
 using brightoffice::tests::ScriptedAnswer;
 using brightoffice::tests::ScriptedRequest;
 using brightoffice::tests::ScriptedServer;
@@ -31,11 +33,6 @@ namespace {
 const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 const std::string kProcessing = "HTTP/1.1 102 Processing\r\n\r\n";
 const std::string kEarlyHints = "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n";
-
-int TimeScale() {
-  const char* text = std::getenv("BRIGHTOFFICE_TIME_SCALE");
-  return text != nullptr ? std::max(1, std::atoi(text)) : 1;
-}
 
 std::string Final(const ScriptedRequest& r) { return tests::HttpAnswer(tests::SoapResult(r.Element("Email"))); }
 

@@ -33,9 +33,11 @@
 #include "brightoffice/client.h"
 #include "fake_resolver.h"
 #include "scripted_server.h"
+#include "time_scale.h"
 #include "test_certs.h"
 
 using namespace brightoffice;
+using brightoffice::tests::TimeScale;
 using brightoffice::tests::ScriptedAnswer;
 using brightoffice::tests::ScriptedRequest;
 using brightoffice::tests::ScriptedServer;
@@ -54,11 +56,6 @@ namespace {
 
 constexpr milliseconds kDeadline{2000};
 constexpr milliseconds kIoTimeout{1000};
-
-int TimeScale() {
-  const char* text = std::getenv("BRIGHTOFFICE_TIME_SCALE");
-  return text != nullptr ? std::max(1, std::atoi(text)) : 1;
-}
 
 // The slack of integration_deadline_test, stretched under the sanitizers.
 milliseconds Slack() { return milliseconds(500) * TimeScale(); }

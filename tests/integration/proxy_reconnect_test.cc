@@ -19,10 +19,12 @@
 
 #include "brightoffice/client.h"
 #include "scripted_server.h"
+#include "time_scale.h"
 #include "test_certs.h"
 #include "tinyproxy.h"
 
 using namespace brightoffice;
+using brightoffice::tests::TimeScale;
 using brightoffice::tests::ScriptedAnswer;
 using brightoffice::tests::ScriptedRequest;
 using brightoffice::tests::ScriptedServer;
@@ -32,12 +34,6 @@ using brightoffice::tests::TinyProxy;
 using std::chrono::milliseconds;
 
 namespace {
-
-// Under valgrind and the sanitizers everything is slower (see tests/sanitizers/*.sh).
-int TimeScale() {
-  const char* text = std::getenv("BRIGHTOFFICE_TIME_SCALE");
-  return text != nullptr ? std::max(1, std::atoi(text)) : 1;
-}
 
 ScriptedServerOptions Tls() {
   ScriptedServerOptions o;

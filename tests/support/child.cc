@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "process.h"
+
 namespace brightoffice::tests {
 namespace {
 
@@ -41,34 +43,8 @@ ChildResult Run(const std::function<void()>& start, const std::string& stdin_byt
   ::close(err_pipe[1]);
   ChildResult result;
   result.stdin_given = stdin_bytes.size();
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  int open = 2;
-  bool killed = false;
-  char buf[4096];
-  while (open > 0) {
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    if (elapsed > timeout_seconds && !killed) {
-      ::kill(pid, SIGKILL);
-      killed = true;
-    }
-    if (::poll(fds, 2, 100) < 0) break;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
-        const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-        if (n > 0) {
-          (i == 0 ? result.out : result.err).append(buf, static_cast<std::size_t>(n));
-        } else {
-          ::close(fds[i].fd);
-          fds[i].fd = -1;
-          --open;
-        }
-      }
-    }
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  result.exit_code = CollectChild(pid, out_pipe[0], err_pipe[0], begin, timeout_seconds, result.out, result.err);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  result.exit_code = (!killed && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
   int unread = 0;
   ::ioctl(in_pipe[0], FIONREAD, &unread);
   result.stdin_unread = static_cast<std::size_t>(unread);

@@ -26,6 +26,40 @@ std::vector<char*> CStrings(std::vector<std::string>& v) {
 
 }  // namespace
 
+int CollectChild(pid_t pid, int out_fd, int err_fd, std::chrono::steady_clock::time_point start,
+                 double timeout_seconds, std::string& out, std::string& err) {
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  int open = 2;
+  bool killed = false;
+  char buf[4096];
+  while (open > 0) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed > timeout_seconds && !killed) {
+      ::kill(pid, SIGKILL);
+      killed = true;
+    }
+    if (::poll(fds, 2, 100) < 0) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+        const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+        if (n > 0) {
+          (i == 0 ? out : err).append(buf, static_cast<std::size_t>(n));
+        } else {
+          ::close(fds[i].fd);
+          fds[i].fd = -1;
+          --open;
+        }
+      }
+    }
+  }
+  for (const pollfd& p : fds) {
+    if (p.fd >= 0) ::close(p.fd);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return (!killed && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+}
+
 ProcessResult RunProcess(const std::vector<std::string>& argv_in,
                          const std::map<std::string, std::string>& env_in, double timeout_seconds) {
   std::vector<std::string> argv = argv_in, env;
@@ -48,34 +82,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv_in,
   posix_spawn_file_actions_destroy(&actions);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  int open = 2;
-  bool killed = false;
-  char buf[4096];
-  while (open > 0) {
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (elapsed > timeout_seconds && !killed) {
-      ::kill(pid, SIGKILL);
-      killed = true;
-    }
-    if (::poll(fds, 2, 100) < 0) break;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd >= 0 && (fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
-        ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-        if (n > 0) {
-          (i == 0 ? result.out : result.err).append(buf, static_cast<std::size_t>(n));
-        } else {
-          ::close(fds[i].fd);
-          fds[i].fd = -1;
-          --open;
-        }
-      }
-    }
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  result.exit_code = CollectChild(pid, out_pipe[0], err_pipe[0], start, timeout_seconds, result.out, result.err);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.exit_code = (!killed && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
   return result;
 }
 

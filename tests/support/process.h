@@ -2,6 +2,9 @@
 #ifndef BRIGHTOFFICE_TESTS_PROCESS_H
 #define BRIGHTOFFICE_TESTS_PROCESS_H
 
+#include <sys/types.h>
+
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -14,6 +17,12 @@ struct ProcessResult {
   std::string err;
   double seconds = 0;
 };
+
+/// Reads a child's `out_fd` and `err_fd` until both end (closing them), kills the child
+/// (SIGKILL) once `timeout_seconds` have passed since `start`, and reaps it. Returns its exit
+/// status, or -1 when it was killed or did not exit normally.
+int CollectChild(pid_t pid, int out_fd, int err_fd, std::chrono::steady_clock::time_point start,
+                 double timeout_seconds, std::string& out, std::string& err);
 
 /// Runs `argv` with exactly the environment `env` (nothing inherited) and waits for it,
 /// killing it after `timeout_seconds`.
