@@ -94,9 +94,9 @@ class GsoapConnection final : public Connection {
     {
       RequestHolder<typename Op::Request> request(customer, credentials_);
       typename Op::Response response;
-      const int rc = Op::Send(c->proxy, core_->endpoint_text().c_str(), options.soap_version, request.get(), response);
+      const int rc = Send<Op>(c->proxy, core_->endpoint_text().c_str(), options.soap_version, request.get(), response);
       if (rc == SOAP_OK) {
-        out.emplace(ReadResult(Op::Result(response), Op::kInfo.result_element));
+        out.emplace(ReadResult(ResultOf<Op>(response), Op::kInfo.result_element));
         (void)c->policy->EndCall(rc, out->ok());  // OK: the call itself went through
       } else {
         out.emplace(c->policy->EndCall(rc, false));

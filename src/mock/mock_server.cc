@@ -497,7 +497,7 @@ class MockService : public ::brightoffice_gsoap::BrightOfficeAPISoapService {
                        soap, ("Server was unable to process request. ---> " + answer.fault_string).c_str(), "");
     }
     holder_ = std::make_unique<internal::customer_user::ResultHolder>(answer.result);
-    Op::Result(response) = holder_->get();
+    internal::ResultOf<Op>(response) = holder_->get();
     return SOAP_OK;
   }
 

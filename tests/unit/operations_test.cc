@@ -72,8 +72,8 @@ void CheckResultMapping() {
     in.is_system_error = code == SuccessCode::kSystemError;
     ResultHolder holder(in);
     typename Op::Response response;
-    Op::Result(response) = holder.get();
-    auto out = ReadResult(Op::Result(response), Op::kInfo.result_element);
+    ResultOf<Op>(response) = holder.get();
+    auto out = ReadResult(ResultOf<Op>(response), Op::kInfo.result_element);
     REQUIRE(out.ok());
     CHECK(out->code == code);
     CHECK(out->raw_code == ToString(code));
@@ -93,7 +93,7 @@ void CheckResultMapping() {
   CHECK(out->message == std::optional<std::string>("m"));
   // No result element: malformed, naming the operation's element.
   typename Op::Response empty;
-  auto missing = ReadResult(Op::Result(empty), Op::kInfo.result_element);
+  auto missing = ReadResult(ResultOf<Op>(empty), Op::kInfo.result_element);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().kind() == ErrorKind::kMalformedResponse);
   CHECK(missing.status().message().find(std::string(Op::kInfo.result_element)) != std::string::npos);

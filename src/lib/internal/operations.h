@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "brightoffice/options.h"
 #include "brightoffice/status.h"
@@ -188,17 +189,19 @@ class ResultHolder {
 // ---------------------------------------------------------------------------------------------
 // The operations.
 
+/// The proxy method of one binding of an operation: (endpoint, SOAPAction, request, response).
+template <typename Request, typename Response>
+using ProxyMethod = int (wire::Proxy::*)(const char*, const char*, Request*, Response&);
+
 /// ConfirmCustomerUserMFA: confirms a customer user's MFA code, optionally setting a new password.
 struct ConfirmCustomerUserMfaOp {
   static constexpr OperationInfo kInfo = {"ConfirmCustomerUserMFA", "http://tempuri.org/ConfirmCustomerUserMFA",
                                           "ConfirmCustomerUserMFAResult"};
   using Request = ::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFA;
   using Response = ::brightoffice_gsoap::_tempuri__ConfirmCustomerUserMFAResponse;
-  static int Send(wire::Proxy& p, const char* endpoint, SoapVersion v, Request* rq, Response& rs) {
-    return v == SoapVersion::kSoap11 ? p.ConfirmCustomerUserMFA(endpoint, kInfo.soap_action.data(), rq, rs)
-                                     : p.ConfirmCustomerUserMFA_(endpoint, kInfo.soap_action.data(), rq, rs);
-  }
-  static customer_user::wire::Result*& Result(Response& r) { return r.ConfirmCustomerUserMFAResult; }
+  static constexpr ProxyMethod<Request, Response> kSoap11 = &wire::Proxy::ConfirmCustomerUserMFA;
+  static constexpr ProxyMethod<Request, Response> kSoap12 = &wire::Proxy::ConfirmCustomerUserMFA_;
+  static constexpr auto kResult = &Response::ConfirmCustomerUserMFAResult;
 };
 
 /// CustomerUserSendResetPassword: asks the service to e-mail a password reset to a customer user.
@@ -208,21 +211,33 @@ struct CustomerUserSendResetPasswordOp {
                                           "CustomerUserSendResetPasswordResult"};
   using Request = ::brightoffice_gsoap::_tempuri__CustomerUserSendResetPassword;
   using Response = ::brightoffice_gsoap::_tempuri__CustomerUserSendResetPasswordResponse;
-  static int Send(wire::Proxy& p, const char* endpoint, SoapVersion v, Request* rq, Response& rs) {
-    return v == SoapVersion::kSoap11 ? p.CustomerUserSendResetPassword(endpoint, kInfo.soap_action.data(), rq, rs)
-                                     : p.CustomerUserSendResetPassword_(endpoint, kInfo.soap_action.data(), rq, rs);
-  }
-  static customer_user::wire::Result*& Result(Response& r) { return r.CustomerUserSendResetPasswordResult; }
+  static constexpr ProxyMethod<Request, Response> kSoap11 = &wire::Proxy::CustomerUserSendResetPassword;
+  static constexpr ProxyMethod<Request, Response> kSoap12 = &wire::Proxy::CustomerUserSendResetPassword_;
+  static constexpr auto kResult = &Response::CustomerUserSendResetPasswordResult;
 };
 
-// Both operations share the customer-user shape's generated types.
-static_assert(std::is_same_v<std::remove_pointer_t<decltype(CustomerUserSendResetPasswordOp::Request::CustomerInfo)>,
-                             customer_user::wire::Customer> &&
-              std::is_same_v<std::remove_pointer_t<decltype(CustomerUserSendResetPasswordOp::Request::UserInfo)>,
-                             customer_user::wire::User> &&
-              std::is_same_v<std::remove_pointer_t<decltype(CustomerUserSendResetPasswordOp::Response::
-                                                                CustomerUserSendResetPasswordResult)>,
-                             customer_user::wire::Result>);
+// Each operation here is of the customer-user shape: its generated types are the shape's.
+template <typename Op>
+inline constexpr bool kOfCustomerUserShape =
+    std::is_same_v<std::remove_pointer_t<decltype(Op::Request::CustomerInfo)>, customer_user::wire::Customer> &&
+    std::is_same_v<std::remove_pointer_t<decltype(Op::Request::UserInfo)>, customer_user::wire::User> &&
+    std::is_same_v<std::remove_cv_t<std::remove_reference_t<decltype(*(std::declval<typename Op::Response&>().*Op::kResult))>>,
+                   customer_user::wire::Result>;
+static_assert(kOfCustomerUserShape<ConfirmCustomerUserMfaOp> && kOfCustomerUserShape<CustomerUserSendResetPasswordOp>);
+
+/// Sends `Op`'s request over the binding of SOAP version `v` and reads its response.
+template <typename Op>
+int Send(wire::Proxy& proxy, const char* endpoint, SoapVersion v, typename Op::Request* request,
+         typename Op::Response& response) {
+  return (proxy.*(v == SoapVersion::kSoap11 ? Op::kSoap11 : Op::kSoap12))(endpoint, Op::kInfo.soap_action.data(),
+                                                                          request, response);
+}
+
+/// The result member of `Op`'s response.
+template <typename Op>
+customer_user::wire::Result*& ResultOf(typename Op::Response& response) {
+  return response.*Op::kResult;
+}
 
 /// Every operation the facade calls (Makefile.gsoap's default OPERATIONS: wsdl/operations.txt).
 inline constexpr OperationInfo kOperations[] = {ConfirmCustomerUserMfaOp::kInfo,
