@@ -6,9 +6,6 @@
 
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -22,6 +19,7 @@
 
 #include "brightoffice/client.h"
 #include "canned_server.h"
+#include "dropping_listener.h"
 #include "test_certs.h"
 
 using namespace brightoffice;
@@ -108,51 +106,6 @@ class TrickleServer {
   std::thread thread_;
 };
 
-// A listener that never accepts, its backlog filled by connections of its own, so that a
-// further connect() gets no answer at all.
-class FullBacklog {
- public:
-  FullBacklog() {
-    listen_fd_ = Listen(0, port_);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port_));
-    for (int i = 0; i < 4; ++i) {
-      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-      ::fcntl(fd, F_SETFL, O_NONBLOCK);
-      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-      fillers_.push_back(fd);
-    }
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  ~FullBacklog() {
-    for (int fd : fillers_) ::close(fd);
-    ::close(listen_fd_);
-  }
-  int port() const { return port_; }
-
-  // Whether a plain connect() to it is still pending after `wait` (i.e. the backlog is full).
-  bool ConnectHangs(milliseconds wait) const {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    ::fcntl(fd, F_SETFL, O_NONBLOCK);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port_));
-    ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    pollfd p{fd, POLLOUT, 0};
-    const bool hangs = ::poll(&p, 1, static_cast<int>(wait.count())) == 0;
-    ::close(fd);
-    return hangs;
-  }
-
- private:
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::vector<int> fillers_;
-};
-
 struct Timed {
   StatusOr<ServiceResult> result = Status(ErrorKind::kMalformedResponse, "not called");
   milliseconds elapsed{0};
@@ -197,14 +150,16 @@ TEST_CASE("a response trickling one byte per second: timeout at the deadline, no
 }
 
 TEST_CASE("a connection that never completes (full backlog): timeout at the deadline") {
-  FullBacklog listener;
+  tests::DroppingListener listener;
+  REQUIRE(listener.Open());
   REQUIRE(listener.ConnectHangs(milliseconds(200)));  // the premise of this test
   const Timed t = Call(WithDeadline(Endpoint("http", listener.port())));
   CheckTimedOut(t, kDeadline, "deadline");
 }
 
 TEST_CASE("a connection that never completes: the connect timeout, when shorter, ends it") {
-  FullBacklog listener;
+  tests::DroppingListener listener;
+  REQUIRE(listener.Open());
   REQUIRE(listener.ConnectHangs(milliseconds(200)));
   Options o = WithDeadline(Endpoint("http", listener.port()));
   o.deadline = std::chrono::seconds(10);

@@ -15,12 +15,6 @@
 
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -31,6 +25,7 @@
 #include <vector>
 
 #include "brightoffice/client.h"
+#include "dropping_listener.h"
 #include "fake_resolver.h"
 #include "scripted_server.h"
 #include "time_scale.h"
@@ -117,69 +112,16 @@ ScriptedAnswer Drip(const ScriptedRequest&) {
 
 std::string LocalhostEndpoint(const ScriptedServer& server) { return server.endpoint("localhost"); }
 
-// A listener on address:port that never accepts, its accept queue filled by connections of its
-// own: a further connect() gets no answer at all (the SYN is dropped).
-class DroppingListener {
- public:
-  // Returns false when address:port cannot be bound (e.g. the port is taken there).
-  bool Open(const std::string& address, int port) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    inet_pton(AF_INET, address.c_str(), &addr.sin_addr);
-    socklen_t len = sizeof addr;
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 0) != 0 ||
-        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      return false;
-    }
-    address_ = address;
-    port_ = ntohs(addr.sin_port);
-    for (int i = 0; i < 4; ++i) {
-      const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-      fillers_.push_back(fd);
-    }
-    std::this_thread::sleep_for(milliseconds(100));
-    return true;
-  }
-  ~DroppingListener() {
-    for (int fd : fillers_) ::close(fd);
-    if (listen_fd_ >= 0) ::close(listen_fd_);
-  }
-  int port() const { return port_; }
-
-  // The premise: a plain connect() to it is still pending after `wait`.
-  bool ConnectHangs(milliseconds wait) const {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port_));
-    inet_pton(AF_INET, address_.c_str(), &addr.sin_addr);
-    ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    pollfd p{fd, POLLOUT, 0};
-    const bool hangs = ::poll(&p, 1, static_cast<int>(wait.count())) == 0;
-    ::close(fd);
-    return hangs;
-  }
-
- private:
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::string address_;
-  std::vector<int> fillers_;
-};
-
 // Dropping listeners on 127.0.0.2, .3 and .4, all on one port; kMultiHost resolves to them.
 struct ThreeDroppingAddresses {
-  std::vector<std::unique_ptr<DroppingListener>> listeners;
+  std::vector<std::unique_ptr<tests::DroppingListener>> listeners;
   int port = 0;
   ThreeDroppingAddresses() {
     const std::vector<std::string> addresses = {"127.0.0.2", "127.0.0.3", "127.0.0.4"};
     for (int attempt = 0; attempt < 20 && listeners.size() < addresses.size(); ++attempt) {
       listeners.clear();
       for (const auto& a : addresses) {
-        auto l = std::make_unique<DroppingListener>();
+        auto l = std::make_unique<tests::DroppingListener>();
         if (!l->Open(a, listeners.empty() ? 0 : port)) break;
         if (listeners.empty()) port = l->port();
         listeners.push_back(std::move(l));

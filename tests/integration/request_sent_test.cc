@@ -8,11 +8,6 @@
 
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <string>
@@ -21,6 +16,7 @@
 
 #include "brightoffice/client.h"
 #include "canned_server.h"
+#include "dropping_listener.h"
 #include "fake_resolver.h"
 #include "scripted_server.h"
 #include "test_certs.h"
@@ -87,29 +83,6 @@ ScriptedAnswer Reply(std::string bytes, ScriptedAnswer::Then then = ScriptedAnsw
   return a;
 }
 
-// A listener whose accept queue is full: connect() never completes.
-struct FullBacklog {
-  int listen_fd = -1, port = 0;
-  std::vector<int> fillers;
-  FullBacklog() {
-    listen_fd = tests::ListenLoopback(0, port);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    for (int i = 0; i < 4; ++i) {
-      const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-      fillers.push_back(fd);
-    }
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  ~FullBacklog() {
-    for (int fd : fillers) ::close(fd);
-    ::close(listen_fd);
-  }
-};
-
 }  // namespace
 
 TEST_CASE("nothing left the client: request_may_have_been_sent() is false") {
@@ -142,8 +115,9 @@ TEST_CASE("nothing left the client: request_may_have_been_sent() is false") {
     }
   }
   SUBCASE("a connection that never completes (full accept queue): timeout") {
-    FullBacklog listener;
-    Check(Call(To("http://127.0.0.1:" + std::to_string(listener.port) + "/x")), ErrorKind::kTimeout, false);
+    tests::DroppingListener listener;
+    REQUIRE(listener.Open());
+    Check(Call(To("http://127.0.0.1:" + std::to_string(listener.port()) + "/x")), ErrorKind::kTimeout, false);
   }
   SUBCASE("a certificate the client does not trust") {
     ScriptedServer server(Tls(TestPki::Get().untrusted), [](const ScriptedRequest&) { return ScriptedAnswer(); });
