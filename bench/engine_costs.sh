@@ -78,33 +78,9 @@ cmake --build "$build" -j "$(nproc)" \
 bin="$build/bench"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt")
 
-tmp=$(mktemp -d)
-pids=()
-declare -A server_pid=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$here/servers.sh"
 rec="$tmp/records.jsonl"
 : >"$rec"
-
-# start NAME CMD...: background server; sets EP to the endpoint it prints on its first line.
-start() {
-  local name=$1; shift
-  EP=""
-  "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  pids+=($!)
-  server_pid[$name]=$!
-  for _ in $(seq 1 200); do
-    if [ -s "$tmp/$name.out" ]; then EP=$(awk 'NR==1 {print $3}' "$tmp/$name.out"); return 0; fi
-    kill -0 "${pids[-1]}" 2>/dev/null || break
-    sleep 0.05
-  done
-  cat "$tmp/$name.err" >&2
-  return 1
-}
 
 # server_stats NAME: "connections requests tls_handshakes tls_resumed" of a canned server so far
 # (it prints them on SIGUSR1).

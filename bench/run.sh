@@ -76,34 +76,11 @@ if [ "$ncpu" -lt 2 ]; then
   client_cpu=$server_cpu
 fi
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$here/servers.sh"
 rows="$tmp/rows.jsonl"
 : >"$rows"
 
-# start NAME CMD...: background server; sets EP to the endpoint it prints on its first line.
-start() {
-  local name=$1; shift
-  EP=""
-  "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  pids+=($!)
-  server_pid[$name]=$!
-  for _ in $(seq 1 200); do
-    if [ -s "$tmp/$name.out" ]; then EP=$(awk 'NR==1 {print $3}' "$tmp/$name.out"); return 0; fi
-    if ! kill -0 "${pids[-1]}" 2>/dev/null; then break; fi
-    sleep 0.05
-  done
-  return 1
-}
-
 # alive NAME: fails (and logs) when the server started as NAME has exited.
-declare -A server_pid=()
 alive() {
   if ! kill -0 "${server_pid[$1]}" 2>/dev/null; then
     log "server $1 has exited: $(tail -c 300 "$tmp/$1.err" 2>/dev/null | tr '\n' ' ')"
