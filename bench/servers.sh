@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by bench/run.sh and bench/engine_costs.sh: a scratch folder removed at exit, and
+# Sourced by bench/run.sh, bench/engine_costs.sh and bench/smoke.sh: a scratch folder removed at exit, and
 # background servers started by name, killed at exit.
 
 tmp=$(mktemp -d)

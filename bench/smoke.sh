@@ -8,30 +8,7 @@ bin=$1
 mock=$2
 here=$(cd "$(dirname "$0")" && pwd)
 wsdl="$here/../wsdl/BrightOfficeAPI.wsdl"
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# start NAME CMD...: runs CMD in the background (in this shell, so that cleanup can stop it)
-# and sets EP to the endpoint it prints on its first line.
-start() {
-  local name=$1; shift
-  EP=""
-  "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  pids+=($!)
-  for _ in $(seq 1 100); do
-    if [ -s "$tmp/$name.out" ]; then EP=$(awk 'NR==1 {print $3}' "$tmp/$name.out"); return 0; fi
-    sleep 0.05
-  done
-  echo "smoke: $name did not start" >&2
-  cat "$tmp/$name.err" >&2
-  return 1
-}
+. "$here/servers.sh"
 
 start canned "$bin/brightoffice-bench-canned"
 canned=$EP
