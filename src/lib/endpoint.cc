@@ -6,6 +6,8 @@
 #include <cctype>
 #include <string>
 
+#include "internal/text.h"
+
 namespace brightoffice::internal {
 namespace {
 
@@ -28,7 +30,6 @@ bool IEquals(std::string_view a, std::string_view b) {
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool IsAlnum(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Printable ASCII only: no space, no control character, no byte above 0x7E.
@@ -149,7 +150,7 @@ Status CheckPathAndQuery(std::string_view path, std::size_t offset, std::string_
   for (std::size_t i = 0; i < path.size(); ++i) {
     const char c = path[i];
     if (c == '%') {
-      if (i + 2 >= path.size() || !IsHex(path[i + 1]) || !IsHex(path[i + 2])) {
+      if (PercentEscapeAt(path, i) < 0) {
         return Invalid(std::string(what) + " has a '%' that does not start a %XX escape at offset " +
                        std::to_string(offset + i));
       }
@@ -177,10 +178,11 @@ StatusOr<std::string> PercentDecode(std::string_view text, std::string_view what
       out += text[i];
       continue;
     }
-    if (i + 2 >= text.size() || !IsHex(text[i + 1]) || !IsHex(text[i + 2])) {
+    const int byte = PercentEscapeAt(text, i);
+    if (byte < 0) {
       return Invalid(std::string(what) + "'s user name or password has a '%' that does not start a %XX escape");
     }
-    out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+    out += static_cast<char>(byte);
     i += 2;
   }
   return out;

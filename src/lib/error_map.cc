@@ -15,6 +15,9 @@ SafeText Seconds(std::chrono::milliseconds d) {
   return SafeText::Trusted(buf);
 }
 
+// A proxy's 407, to CONNECT (https://) or to the request itself (http:// through the proxy).
+constexpr char kProxyAuthentication[] = "the proxy answered HTTP 407: proxy authentication required or refused";
+
 SafeText Errno(int errnum) { return SafeText::Trusted(std::strerror(errnum)); }
 
 Status Make(ErrorKind kind, SafeText message) { return Status(kind, std::move(message).take()); }
@@ -87,10 +90,9 @@ Status Classify(int error, const Observations& seen, const Redactor& redactor) {
                                          Seconds(seen.io_timeout));
   }
   if (seen.proxy_status != 0) {
-    SafeText message = seen.proxy_status == 407
-                           ? SafeText("the proxy answered HTTP 407: proxy authentication required or refused")
-                           : SafeText("the proxy refused the tunnel to the server with HTTP ") +
-                                 SafeText::Number(seen.proxy_status);
+    SafeText message = seen.proxy_status == 407 ? SafeText(kProxyAuthentication)
+                                                : SafeText("the proxy refused the tunnel to the server with HTTP ") +
+                                                      SafeText::Number(seen.proxy_status);
     return Make(ErrorKind::kHttpStatus, std::move(message)).set_http_status(seen.proxy_status);
   }
   if (seen.proxy_bad_answer) {
@@ -178,7 +180,7 @@ Status Classify(int error, const Observations& seen, const Redactor& redactor) {
   if ((error >= 100 && error < 600) || (http >= 300 && http < 600)) {
     const int status = (error >= 100 && error < 600) ? error : http;
     SafeText message = SafeText("the server answered HTTP ") + SafeText::Number(status);
-    if (status == 407 && seen.via_proxy) message = "the proxy answered HTTP 407: proxy authentication required or refused";
+    if (status == 407 && seen.via_proxy) message = kProxyAuthentication;
     if (status >= 300 && status < 400) message += " (redirects are never followed: a request is sent once)";
     return Make(ErrorKind::kHttpStatus, std::move(message)).set_http_status(status);
   }

@@ -1,18 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later WITH openvpn-openssl-exception
 #include "brightoffice/guid.h"
 
+#include "internal/text.h"
+
 namespace brightoffice {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
 std::optional<Guid> Guid::Parse(std::string_view text) {
   if (text.size() >= 2 && text.front() == '{' && text.back() == '}') {
     text = text.substr(1, text.size() - 2);
@@ -26,7 +17,7 @@ std::optional<Guid> Guid::Parse(std::string_view text) {
       if (text[i] != '-') return std::nullopt;
       continue;
     }
-    const int v = HexValue(text[i]);
+    const int v = internal::HexDigitValue(text[i]);
     if (v < 0) return std::nullopt;
     bytes[nibble / 2] = static_cast<std::uint8_t>(bytes[nibble / 2] | (nibble % 2 ? v : v << 4));
     ++nibble;

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "internal/text.h"
+
 namespace brightoffice::internal {
 namespace {
 
@@ -50,13 +52,6 @@ int StatusOf(std::string_view line, bool& http11) {
   return code;
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 std::size_t ResponseFramer::FeedHead(const char* buf, std::size_t n) {
@@ -88,16 +83,14 @@ std::size_t ResponseFramer::FeedHead(const char* buf, std::size_t n) {
     interim_ = true;
     return end;
   }
-  ParseFinalHead(buf, end);
+  ParseFinalHead(head, code, http11);
   in_head_ = false;
   message_bytes_ = end + FeedBody(buf + end, n - end);
   return end;
 }
 
-void ResponseFramer::ParseFinalHead(const char* data, std::size_t n) {
-  const std::string_view head(data, n);
-  bool http11 = false;
-  status_ = StatusOf(head.substr(0, head.find('\n')), http11);
+void ResponseFramer::ParseFinalHead(std::string_view head, int status, bool http11) {
+  status_ = status;
   keep_alive_ = http11;
   bool bad_length = false;
   std::size_t pos = head.find('\n');
@@ -167,7 +160,7 @@ std::size_t ResponseFramer::FeedBody(const char* data, std::size_t n) {
     }
     switch (chunk_) {
       case Chunk::kSize: {
-        const int d = HexDigit(c);
+        const int d = HexDigitValue(c);
         if (d >= 0) {
           if (chunk_size_ > (UINT64_MAX >> 4)) {  // absurd size: gSOAP will fail the read
             keep_alive_ = false;
@@ -242,7 +235,6 @@ std::size_t ResponseFramer::FeedBody(const char* data, std::size_t n) {
       case Chunk::kTrailerLine:
         if (c == '\n') chunk_ = Chunk::kTrailerStart;
         break;
-      case Chunk::kTrailerLf:
       case Chunk::kLastLf:
         if (c != '\n') {
           keep_alive_ = false;

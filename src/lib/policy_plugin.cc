@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 
 #include "brightoffice/version.h"
@@ -83,9 +82,7 @@ StatusOr<std::shared_ptr<const PolicyCore>> PolicyCore::Create(Options options, 
     if (Status s = ValidateProxyHost(options.proxy_host); !s.ok()) return s;
     if (options.proxy_port < 1 || options.proxy_port > 65535) return Invalid("proxy_port must be from 1 to 65535");
     if (Status s = CheckHeaderText("proxy_username", options.proxy_username, false); !s.ok()) return s;
-    if (Status s = CheckHeaderText("proxy_password", options.proxy_password.Reveal()); !s.ok()) {
-      return Invalid("proxy_password must be printable ASCII, without CR, LF or other control characters");
-    }
+    if (Status s = CheckHeaderText("proxy_password", options.proxy_password.Reveal()); !s.ok()) return s;
     if (options.proxy_host.front() == '[') options.proxy_host = options.proxy_host.substr(1, options.proxy_host.size() - 2);
     if (!options.proxy_username.empty()) {
       std::string plain = options.proxy_username + ":" + std::string(options.proxy_password.Reveal());
@@ -200,25 +197,7 @@ struct PolicyHooks {
       return SOAP_OK;
     }
     c.link_.request_bytes = true;
-    bool ok;
-    if (c.link_.ssl != nullptr) {
-      ok = true;
-      while (n > 0 && ok) {
-        const int w = SSL_write(c.link_.ssl, data, static_cast<int>(std::min<size_t>(n, INT_MAX)));
-        if (w > 0) {
-          data += w;
-          n -= static_cast<size_t>(w);
-        } else {
-          if (SSL_get_error(c.link_.ssl, w) == SSL_ERROR_SSL && c.seen_.tls_library_error.empty()) {
-            const unsigned long e = ERR_peek_last_error();
-            if (const char* reason = e ? ERR_reason_error_string(e) : nullptr) c.seen_.tls_library_error = reason;
-          }
-          ok = false;
-        }
-      }
-    } else {
-      ok = WriteAll(c.link_, data, n);
-    }
+    const bool ok = c.link_.ssl != nullptr ? TlsWriteAll(c.link_, data, n) : WriteAll(c.link_, data, n);
     c.link_.request_bytes = false;
     if (!ok) soap->errnum = c.seen_.errnum;
     return ok ? SOAP_OK : SOAP_EOF;
@@ -523,19 +502,7 @@ std::size_t PolicyContext::RawRead(char* data, std::size_t n) {
     std::memcpy(data, m->response.data() + m->offset, r);
     m->offset += r;
   } else if (link_.ssl != nullptr) {
-    const int got = SSL_read(link_.ssl, data, static_cast<int>(std::min<std::size_t>(n, INT_MAX)));
-    if (got > 0) {
-      r = static_cast<std::size_t>(got);
-    } else {
-      const int why = SSL_get_error(link_.ssl, got);
-      if (why == SSL_ERROR_ZERO_RETURN) {
-        seen_.peer_closed = true;
-      } else if (why == SSL_ERROR_SSL && seen_.tls_library_error.empty()) {
-        const unsigned long e = ERR_peek_last_error();
-        if (const char* reason = e ? ERR_reason_error_string(e) : nullptr) seen_.tls_library_error = reason;
-      }
-      ERR_clear_error();
-    }
+    r = TlsReadSome(link_, data, n);
   } else {
     r = ReadSome(link_, data, n);
   }

@@ -2,6 +2,7 @@
 #include "internal/text.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
@@ -115,12 +116,8 @@ std::size_t DecodeReference(std::string_view text, std::size_t pos, std::string&
   const std::size_t first_digit = i;
   std::uint32_t cp = 0;
   for (; i < rest.size(); ++i) {
-    const char ch = rest[i];
-    int v;
-    if (ch >= '0' && ch <= '9') v = ch - '0';
-    else if (hex && ch >= 'a' && ch <= 'f') v = ch - 'a' + 10;
-    else if (hex && ch >= 'A' && ch <= 'F') v = ch - 'A' + 10;
-    else break;
+    const int v = HexDigitValue(rest[i]);
+    if (v < 0 || (!hex && v > 9)) break;
     cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
     if (cp > 0x10FFFF) return 0;
   }
@@ -144,19 +141,11 @@ std::size_t DecodeReference(std::string_view text, std::size_t pos, std::string&
   return i + 2;  // '&', the name up to i, ';'
 }
 
-int HexValue(char ch) {
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-  return -1;
-}
-
 // Decodes a %XX escape at text[pos] into one byte; returns 3, or 0 when it is none.
 std::size_t DecodePercent(std::string_view text, std::size_t pos, std::string& out) {
-  if (pos + 2 >= text.size()) return 0;
-  const int hi = HexValue(text[pos + 1]), lo = HexValue(text[pos + 2]);
-  if (hi < 0 || lo < 0) return 0;
-  out.assign(1, static_cast<char>(hi * 16 + lo));
+  const int byte = PercentEscapeAt(text, pos);
+  if (byte < 0) return 0;
+  out.assign(1, static_cast<char>(byte));
   return 3;
 }
 
@@ -261,26 +250,11 @@ std::string Redactor::ApplyToHttp(std::string_view text) const {
 }
 
 std::string Base64(std::string_view bytes) {
-  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const std::uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                            (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                            static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i < bytes.size()) {
-    std::uint32_t v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
+  // EVP_EncodeBlock writes 4 characters per 3 bytes (the last group padded), then a NUL.
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
   return out;
 }
 

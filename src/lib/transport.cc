@@ -242,6 +242,42 @@ bool WriteAll(Link& link, const char* data, std::size_t n) {
   return true;
 }
 
+namespace {
+
+// After a failed SSL_read or SSL_write that returned `ret`: why, in link.seen (the first
+// reason of the call is kept), and OpenSSL's error queue emptied.
+void NoteTlsFailure(Link& link, int ret) {
+  const int why = SSL_get_error(link.ssl, ret);
+  if (why == SSL_ERROR_ZERO_RETURN) {
+    link.seen->peer_closed = true;
+  } else if (why == SSL_ERROR_SSL && link.seen->tls_library_error.empty()) {
+    link.seen->tls_library_error = ReasonOfLastError();
+  }
+  ERR_clear_error();
+}
+
+}  // namespace
+
+std::size_t TlsReadSome(Link& link, char* data, std::size_t n) {
+  const int got = SSL_read(link.ssl, data, static_cast<int>(std::min<std::size_t>(n, INT_MAX)));
+  if (got > 0) return static_cast<std::size_t>(got);
+  NoteTlsFailure(link, got);
+  return 0;
+}
+
+bool TlsWriteAll(Link& link, const char* data, std::size_t n) {
+  while (n > 0) {
+    const int w = SSL_write(link.ssl, data, static_cast<int>(std::min<std::size_t>(n, INT_MAX)));
+    if (w <= 0) {
+      NoteTlsFailure(link, w);
+      return false;
+    }
+    data += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 StatusOr<std::shared_ptr<TlsContext>> TlsContext::Create(const Options& options) {
@@ -480,9 +516,10 @@ bool TlsHandshake(Link& link, TlsContext& tls, const Endpoint& target) {
   SSL_set_ex_data(ssl, LinkIndex(), &link);
   link.session_key = target.Authority();
   SSL_set_ex_data(ssl, SessionKeyIndex(), &link.session_key);
-  if (!target.ipv6 && !IsIpv4(target.host)) SSL_set_tlsext_host_name(ssl, target.host.c_str());
+  const bool address = target.ipv6 || IsIpv4(target.host);  // no SNI for an address (RFC 6066)
+  if (!address) SSL_set_tlsext_host_name(ssl, target.host.c_str());
   if (tls.verify_host()) {
-    if (target.ipv6 || IsIpv4(target.host)) {
+    if (address) {
       X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), target.host.c_str());
     } else {
       SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);

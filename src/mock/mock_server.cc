@@ -33,6 +33,7 @@
 #include "contract.h"
 #include "internal/operations.h"
 #include "internal/endpoint.h"
+#include "internal/text.h"
 
 namespace brightoffice::testing {
 
@@ -166,9 +167,9 @@ class RequestReader {
           std::uint64_t size = 0;
           std::size_t digits = 0;
           for (char d : chunk_line_.substr(std::min(chunk_line_.size(), chunk_line_.find_first_not_of(" \t")))) {
-            if (!std::isxdigit(static_cast<unsigned char>(d)) || digits == 16) break;
-            const int x = std::tolower(static_cast<unsigned char>(d));
-            size = size * 16 + static_cast<std::uint64_t>(x <= '9' ? x - '0' : x - 'a' + 10);
+            const int x = internal::HexDigitValue(d);
+            if (x < 0 || digits == 16) break;
+            size = size * 16 + static_cast<std::uint64_t>(x);
             ++digits;
           }
           chunk_line_.clear();

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 namespace brightoffice::internal {
 
@@ -56,7 +57,8 @@ class ResponseFramer {
   bool reusable() const noexcept { return !in_head_ && done_ && !extra_ && keep_alive_; }
 
  private:
-  void ParseFinalHead(const char* head, std::size_t n);
+  // The final answer's head (its status line already read): its framing and keep-alive.
+  void ParseFinalHead(std::string_view head, int status, bool http11);
 
   bool in_head_ = true;
   std::size_t message_bytes_ = 0;
@@ -71,7 +73,7 @@ class ResponseFramer {
   bool done_ = false;
   bool extra_ = false;
   // Chunked decoding state.
-  enum class Chunk { kSize, kExtension, kSizeLf, kData, kDataCr, kDataLf, kTrailerStart, kTrailerLine, kTrailerLf, kLastLf };
+  enum class Chunk { kSize, kExtension, kSizeLf, kData, kDataCr, kDataLf, kTrailerStart, kTrailerLine, kLastLf };
   Chunk chunk_ = Chunk::kSize;
   std::uint64_t chunk_size_ = 0;
   bool chunk_digits_ = false;

@@ -143,6 +143,21 @@ class Redactor {
   std::vector<std::string> needles_;  // longest first
 };
 
+/// The value of the hexadecimal digit `c`, -1 when it is none.
+constexpr int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// The byte that the %XX escape at text[pos] stands for, -1 when there is none there.
+constexpr int PercentEscapeAt(std::string_view text, std::size_t pos) {
+  if (pos + 2 >= text.size() || text[pos] != '%') return -1;
+  const int hi = HexDigitValue(text[pos + 1]), lo = HexDigitValue(text[pos + 2]);
+  return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+}
+
 /// Standard base64 (with padding), e.g. for the credentials of a Basic Authorization header.
 std::string Base64(std::string_view bytes);
 

@@ -59,6 +59,12 @@ std::size_t ReadSome(Link& link, char* data, std::size_t n);
 /// Writes all n bytes; false on an error or timeout (recorded in link.seen).
 bool WriteAll(Link& link, const char* data, std::size_t n);
 
+/// The same over link.ssl (application data: records are read and written through the
+/// connection's BIO, so the same waits apply); OpenSSL's reason for a failure is recorded in
+/// link.seen.
+std::size_t TlsReadSome(Link& link, char* data, std::size_t n);
+bool TlsWriteAll(Link& link, const char* data, std::size_t n);
+
 /// The TLS context shared by every connection of one policy.
 class TlsContext {
  public:
