@@ -148,10 +148,15 @@ TEST_CASE("send-reset: exit status and JSON for each kind of answer, over SOAP 1
     CHECK(j["exceptionMessage"] == "");
     CHECK(j["isSystemError"] == false);
     CheckNoSecrets(ok);
-    // Without the optional passwords in the environment, nothing of them is sent.
-    auto bare = reset({"--email", "jane@example.com", "--soap", soap},
-                      Env({{"BRIGHTOFFICE_NEW_PASSWORD", ""}}));
+    // Without the optional passwords in the environment, nothing of them is sent: the mock
+    // says which of them it received (newpw=/tmppw=: yes, empty or no; src/mock/contract.cc).
+    auto bare = reset({"--email", "jane@example.com", "--soap", soap, "--json"},
+                      Env({{"BRIGHTOFFICE_NEW_PASSWORD", ""}, {"BRIGHTOFFICE_TEMPORARY_PASSWORD", ""}}));
     CHECK(bare.exit_code == 0);
+    json b = OneJsonLine(bare);
+    CHECK(b["successCode"] == "SUCCESS");
+    CHECK(b["message"] == "Reset password sent to jane@example.com (00000000-0000-0000-0000-000000000000) newpw=no tmppw=no");
+    CheckNoSecrets(bare);
     auto missing = reset({"--email", "missing@example.com", "--soap", soap, "--json"});
     CHECK(missing.exit_code == 3);
     CHECK(OneJsonLine(missing)["successCode"] == "MISSINGRECORD");

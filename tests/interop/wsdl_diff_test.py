@@ -150,6 +150,14 @@ def new_operation(r):
         op.addnext(dup)
 
 
+def in_turn(*edits):
+    """Edits applied one after the other (none of them replaces the copy)."""
+    def edit(r):
+        for e in edits:
+            e(r)
+    return edit
+
+
 def extension_layout(r):
     """The same structure written differently: CustomerInfo as an extension of a base type."""
     schema = one(r, "//s:schema[@targetNamespace='http://tempuri.org/']")
@@ -165,7 +173,8 @@ def extension_layout(r):
     ext.append(seq)
 
 
-# (name, edit of the new copy, edit of both copies first, OPERATIONS, expected exit, text the report must hold)
+# (name, edit of the new copy, edit of both copies first, OPERATIONS, expected exit, text the report must hold
+#  [, text the report must not hold])
 ROWS = [
     ("the same WSDL", None, None, BOTH, 0, "diff: unchanged"),
     ("request: new optional element", add_element("CustomerInfo", "Email", "Phone", "s:string"), None, BOTH, 0,
@@ -236,7 +245,13 @@ ROWS = [
     ("an operation outside OPERATIONS gone: not compared",
      remove_all("//wsdl:operation[@name='CustomerUserSendResetPassword']"), None, "ConfirmCustomerUserMFA", 0,
      "diff: unchanged"),
-    ("a new operation outside OPERATIONS: not reported", new_operation, None, BOTH, 0, "diff: unchanged"),
+    ("a new operation outside OPERATIONS: not reported", new_operation, None, BOTH, 0, "diff: unchanged",
+     "new operation"),
+    ("a new operation with OPERATIONS=all: reported, not compared, the verdict unchanged", new_operation, None, "all",
+     0, "CustomerUserDelete: new operation (not compared)\ndiff: unchanged (0 breaking, 0 additive changes)"),
+    ("a new operation with OPERATIONS=all beside a breaking change: the verdict is the compared operations'",
+     in_turn(new_operation, add_element("CustomerInfo", "Email", "Phone", "s:string", "1")), None,
+     "all", 1, "CustomerUserDelete: new operation (not compared)\ndiff: breaking (2 breaking, 0 additive changes)"),
     ("OPERATIONS names an operation the pinned WSDL lacks", None, None, "ConfirmCustomerUserMFA NoSuchOperation", 2,
      "could not compare: operation NoSuchOperation not in the pinned WSDL"),
 ]
@@ -296,7 +311,7 @@ def main():
     work = tempfile.mkdtemp(prefix="brightoffice-diff-test-")
     try:
         source = etree.parse(os.path.join(repo, "wsdl", "BrightOfficeAPI.wsdl")).getroot()
-        for i, (name, edit, both, operations, want, text) in enumerate(ROWS):
+        for i, (name, edit, both, operations, want, text, *absent) in enumerate(ROWS):
             pinned = copy.deepcopy(source)
             if both:
                 both(pinned)
@@ -310,8 +325,10 @@ def main():
             write(pinned, pinned_path)
             write(new, new_path)
             rc, out, err = make_diff(repo, new_path, pinned_path, operations)
-            report.check("%s: exit %d, the report says %r" % (name, want, text.split("\n")[-1]),
-                         rc == want and text in out, "exit %d; stdout:\n%s\nstderr:\n%s" % (rc, out, err))
+            report.check("%s: exit %d, the report says %r%s" % (
+                             name, want, text.split("\n")[-1], "".join(" and not %r" % a for a in absent)),
+                         rc == want and text in out and not any(a in out for a in absent),
+                         "exit %d; stdout:\n%s\nstderr:\n%s" % (rc, out, err))
 
         # The same structure spread over an import (?schema= as fetch stores it) and an include.
         pinned_path = os.path.join(repo, "wsdl", "BrightOfficeAPI.wsdl")
