@@ -34,7 +34,6 @@ sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 import argparse
 import glob
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -42,11 +41,14 @@ import tempfile
 import time
 import urllib.parse
 
+from lxml import etree
+
 import cli_contract
 import interop_lib as L
 
 LARGE_CLASS = "BrightOfficeLarge.BrightOfficeAPI"
 FACADE_OPERATIONS = "2 of %d operations: ConfirmCustomerUserMFA CustomerUserSendResetPassword"
+NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "soap": "http://schemas.xmlsoap.org/wsdl/soap/"}
 
 
 def run(report, name, argv, cwd=None, timeout=600):
@@ -89,10 +91,16 @@ def build_cli(report, args, repo, gen, wsdl, build, label):
     return os.path.join(build, "brightoffice-mfa") if ok else None
 
 
+def read_wsdl(wsdl_path):
+    """The WSDL's root element (lxml; no DTD, no entities, no network)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.parse(wsdl_path, parser).getroot()
+
+
 def service_address(wsdl_path):
-    text = open(wsdl_path, encoding="utf-8").read()
-    m = re.search(r'<soap:address location="([^"]+)"', text)
-    return m.group(1) if m else None
+    """The location of the WSDL's first SOAP 1.1 address, or None."""
+    hits = read_wsdl(wsdl_path).xpath("//wsdl:port/soap:address/@location", namespaces=NS)
+    return str(hits[0]) if hits else None
 
 
 def compare_generated(report, a_dir, a_address, b_dir, b_address):
@@ -190,14 +198,17 @@ def main():
                         make(repo, "fetch", "WSDL=" + asmx.endpoint + "?WSDL", "DEST=" + small))
             wsdl = os.path.join(small, "BrightOfficeAPI.wsdl")
             text = open(wsdl, encoding="utf-8").read() if ok else ""
+            root = read_wsdl(wsdl) if ok else etree.Element("none")
+            names = set(root.xpath("//@name"))
             report.check("the ASMX WSDL names its own types (CustomerUserDetails, ApiUser, ApiResult, ResultCode)",
-                         all('name="%s"' % t in text for t in ("CustomerUserDetails", "ApiUser", "ApiResult", "ResultCode"))
-                         and 'name="EnquiryResult"' not in text, text[:3000])
+                         all(t in names for t in ("CustomerUserDetails", "ApiUser", "ApiResult", "ResultCode"))
+                         and "EnquiryResult" not in names, text[:3000])
+            bindings = [b.get("name") for b in root.xpath("//wsdl:binding", namespaces=NS)]
+            operations = [o.get("name") for o in root.xpath("//wsdl:operation", namespaces=NS)]
             report.check("the ASMX WSDL has exactly the two SOAP bindings and both customer-user operations",
-                         text.count("<wsdl:binding ") == 2 and 'name="BrightOfficeAPISoap"' in text
-                         and 'name="BrightOfficeAPISoap12"' in text
-                         and text.count('<wsdl:operation name="CustomerUserSendResetPassword"') == 3
-                         and text.count("<wsdl:operation ") == 6, text[-3000:])
+                         sorted(bindings) == ["BrightOfficeAPISoap", "BrightOfficeAPISoap12"]
+                         and operations.count("CustomerUserSendResetPassword") == 3
+                         and len(operations) == 6, text[-3000:])
             ok, out = run(report, "make -f Makefile.gsoap WSDL=<ASMX WSDL> OUT=<scratch>/gen-small",
                           make(repo, "WSDL=" + wsdl, "OUT=" + gen_small))
             if ok:

@@ -6,12 +6,14 @@
 // character references of any length (&#x0000000039; &#0000057; &#57; &#x39;), the predefined
 // entities (&amp; &lt; &gt; &quot; &apos;), split by CDATA section markers, in any mix. The
 // text is normalised once (references decoded, CDATA markers dropped) and searched as it is
-// and normalised. Header-only: used by tests and by the fuzzers.
+// and normalised. Header-only: used by tests and by the fuzzers (no test framework in here).
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "brightoffice/status.h"
 
 namespace brightoffice::tests {
 
@@ -104,6 +106,43 @@ inline std::string ShownSecret(std::string_view text, const std::vector<std::str
     if (text.find(s) != std::string_view::npos || normalized.find(s) != std::string::npos) return s;
   }
   return "";
+}
+
+/// Where a call's outcome shows one of `secrets` to its caller: the Status's message(),
+/// ToString(), fault_code(), fault_string() and fault_detail(); for a failure also the
+/// BadStatusOrAccess that value() throws (its what(), and its status's message, ToString() and
+/// fault parts). A failure whose value() does not throw BadStatusOrAccess is a finding too. The
+/// findings as "<place> shows '<secret>'", separated by "; "; "" when there is none.
+template <typename T>
+std::string SecretsShownByOutcome(const StatusOr<T>& r, const std::vector<std::string>& secrets) {
+  std::string found;
+  auto note = [&found](const std::string& finding) {
+    if (!found.empty()) found += "; ";
+    found += finding;
+  };
+  auto scan = [&](const std::string& place, std::string_view text) {
+    if (const std::string s = ShownSecret(text, secrets); !s.empty()) note(place + " shows '" + s + "'");
+  };
+  auto scan_status = [&](const std::string& prefix, const Status& s) {
+    scan(prefix + "message()", s.message());
+    scan(prefix + "ToString()", s.ToString());
+    scan(prefix + "fault_code()", s.fault_code());
+    scan(prefix + "fault_string()", s.fault_string());
+    scan(prefix + "fault_detail()", s.fault_detail());
+  };
+  scan_status("the status's ", r.status());
+  if (!r.ok()) {
+    try {
+      (void)r.value();
+      note("value() of a failure did not throw");
+    } catch (const BadStatusOrAccess& e) {
+      scan("the exception's what()", e.what());
+      scan_status("the exception's status's ", e.status());
+    } catch (...) {
+      note("value() of a failure threw something other than BadStatusOrAccess");
+    }
+  }
+  return found;
 }
 
 }  // namespace brightoffice::tests
