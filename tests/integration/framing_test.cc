@@ -300,9 +300,11 @@ TEST_CASE("over HTTPS too: Content-Length covering a late decoy, and a late fina
   tests::ScriptedServerOptions tls;
   tls.tls_cert_file = tests::TestPki::Get().localhost.cert;
   tls.tls_key_file = tests::TestPki::Get().localhost.key;
+  int matched = 0;  // the two framings named above, found by the start of their names
   for (const Framing& f : Framings()) {
     const std::string name = f.name;
     if (name.rfind("Content-Length covering a decoy", 0) != 0 && name.rfind("chunked, the final chunk 150", 0) != 0) continue;
+    ++matched;
     CAPTURE(name);
     ScriptedServer server(tls, [&f](const ScriptedRequest& r) { return f.answer(SoapResult(r.Element("Email"))); });
     Options o;
@@ -325,4 +327,5 @@ TEST_CASE("over HTTPS too: Content-Length covering a late decoy, and a late fina
       CHECK(r->message.value_or("") == Email(i));
     }
   }
+  REQUIRE(matched == 2);
 }
