@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -153,21 +154,34 @@ TEST_CASE("HTTPS through tinyproxy: a new connection after each failed call (fau
   CHECK(static_cast<int>(server.requests().size()) == calls);
 
   // A handshake the client refuses (the CA it trusts did not sign this certificate), then the
-  // same Client to a good server again: each through a fresh CONNECT.
+  // same Client to a good server again: each through a fresh CONNECT. A Client has one
+  // endpoint, so the good server takes over the bad one's port once the bad one is gone.
   ScriptedServerOptions untrusted;
   untrusted.tls_cert_file = TestPki::Get().untrusted.cert;
   untrusted.tls_key_file = TestPki::Get().untrusted.key;
-  ScriptedServer bad(untrusted, [](const ScriptedRequest& r) { return Tagged(r, false, ScriptedAnswer::Then::kReadNext); });
+  std::optional<ScriptedServer> bad;
+  bad.emplace(untrusted, [](const ScriptedRequest& r) { return Tagged(r, false, ScriptedAnswer::Then::kReadNext); });
+  const int port = bad->port();
   Options both = o;
-  both.endpoint = bad.endpoint("localhost");
+  both.endpoint = bad->endpoint("localhost");
   auto bad_client = Client::Create(both, {"api-user", Secret("api-secret")});
   REQUIRE(bad_client.ok());
   for (int i = 0; i < 5; ++i) {
     auto refused = Call(*bad_client, Email(100 + i));
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.status().kind() == ErrorKind::kTls);
+    CHECK_FALSE(refused.status().request_may_have_been_sent());
   }
-  CHECK(bad.requests().empty());
+  CHECK(bad->requests().empty());
+  CHECK(bad->connections() == 5);  // a fresh CONNECT, and connection, for each
+  bad.reset();
+  ScriptedServerOptions trusted = Tls();
+  trusted.port = port;
+  ScriptedServer good(trusted, [](const ScriptedRequest& r) { return Tagged(r, false, ScriptedAnswer::Then::kReadNext); });
+  REQUIRE(good.port() == port);
+  for (int i = 0; i < 3; ++i) CheckOwnAnswer(Call(*bad_client, Email(200 + i)), Email(200 + i));
+  CHECK(good.requests().size() == 3);
+  CHECK(good.handshakes_completed() >= 1);
 }
 
 TEST_CASE("HTTPS through tinyproxy: connections older than max_idle_time are replaced") {
