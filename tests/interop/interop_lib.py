@@ -176,10 +176,6 @@ def wait_for_wsdl(endpoint, timeout):
     raise RuntimeError("%s?WSDL did not answer within %d s (%s)" % (endpoint, timeout, last))
 
 
-def fetch_wsdl(endpoint):
-    return wait_for_wsdl(endpoint, 30)
-
-
 def start_asmx(source=None, cls=None, name="ASMX service (Mono)"):
     """The real ASMX service on Mono (tests/interop/asmx/start.sh); builds it when needed.
     source/cls: another service class (e.g. the large one of asmx/large_service.py)."""

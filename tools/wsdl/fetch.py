@@ -120,7 +120,7 @@ def fetch(url, dest, hosts=(), max_bytes=16 << 20, max_docs=64, timeout=60, log=
         raise FetchError("fetch needs WSDL=<an http:// or https:// URL>, not %r" % url)
     allowed = {host_of(url)} | {h.lower() for h in hosts}
     names = {}          # absolute URL (no fragment) -> local file name
-    docs = []           # (url, name, tree)
+    docs = []           # (name, tree)
     queue = [(url, MAIN_NAME, None, "wsdl")]
     names[urllib.parse.urldefrag(url)[0]] = MAIN_NAME
     while queue:
@@ -154,7 +154,7 @@ def fetch(url, dest, hosts=(), max_bytes=16 << 20, max_docs=64, timeout=60, log=
                 names[target] = local
                 queue.append((target, local, doc_url, ref_kind))
             el.set(attr, names[target])
-        docs.append((doc_url, name, tree))
+        docs.append((name, tree))
 
     # Everything arrived: write into a scratch folder beside dest, then move the files in.
     dest = os.path.abspath(dest)
@@ -162,14 +162,14 @@ def fetch(url, dest, hosts=(), max_bytes=16 << 20, max_docs=64, timeout=60, log=
     os.makedirs(parent, exist_ok=True)
     scratch = tempfile.mkdtemp(prefix=".fetch-", dir=parent)
     try:
-        for _, name, tree in docs:
+        for name, tree in docs:
             tree.write(os.path.join(scratch, name), xml_declaration=True, encoding="utf-8")
         os.makedirs(dest, exist_ok=True)
-        for _, name, _ in docs:
+        for name, _ in docs:
             os.replace(os.path.join(scratch, name), os.path.join(dest, name))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return [name for _, name, _ in docs]
+    return [name for name, _ in docs]
 
 
 def add_bound_arguments(ap):

@@ -299,7 +299,7 @@ def drop_unused_namespace_declarations(ds, kept_namespaces):
         etree.cleanup_namespaces(doc.tree, keep_ns_prefixes=sorted(prefixes))
 
 
-def write(ds, out_dir, keep_docs=None):
+def write(ds, out_dir):
     """Writes every referenced document under its flat name, references rewritten."""
     os.makedirs(out_dir, exist_ok=True)
     reachable = []
@@ -310,7 +310,7 @@ def write(ds, out_dir, keep_docs=None):
             continue
         reachable.append(doc)
         for ref in doc.refs:
-            if ref.target is not None and ref.el.getparent() is not None and is_attached(ref.el, doc):
+            if ref.target is not None and is_attached(ref.el, doc):
                 ref.el.set(ref.attr, ref.target.name)
                 queue.append(ref.target)
     written = []
@@ -322,6 +322,7 @@ def write(ds, out_dir, keep_docs=None):
 
 
 def is_attached(el, doc):
+    """el is still in doc's tree (trim has not removed it or an ancestor)."""
     node = el
     while node.getparent() is not None:
         node = node.getparent()

@@ -150,7 +150,7 @@ class DocSet:
         self._index()
 
     # --- loading ---------------------------------------------------------------------------------
-    def _load(self, path, kind, name=None):
+    def _load(self, path, kind, name):
         try:
             with open(path, "rb") as f:
                 data = f.read()
@@ -158,8 +158,6 @@ class DocSet:
             raise WsdlError("cannot read %s: %s" % (path, e.strerror))
         tree = parse_bytes(data, path)
         used = {d.name for d in self.docs}
-        if name is None:
-            name = local_name_for_url("file:///" + os.path.basename(path), kind)
         stem, ext = os.path.splitext(name)
         n = 2
         while name in used:
