@@ -175,5 +175,14 @@ TEST_CASE("ordinary header text works and reaches the server as given") {
   REQUIRE(server.requests().size() == 1);
   CHECK(server.requests()[0].head.find("\r\nUser-Agent: portal/2.1 (build 7; +https://portal.example/about)\r\n") !=
         std::string::npos);
-  CHECK(server.requests()[0].head.find("X-Injected") == std::string::npos);
+  // Text that reads like a header of its own, without the CR LF that would start one, stays
+  // inside the User-Agent line: no header line "X-Injected" reaches the server.
+  o.user_agent = "portal/2.1 X-Injected: 1";
+  auto r2 = CallWith(o);
+  INFO(r2.status().ToString());
+  REQUIRE(r2.ok());
+  REQUIRE(server.requests().size() == 2);
+  CHECK(server.requests()[1].head.find("\r\nUser-Agent: portal/2.1 X-Injected: 1\r\n") != std::string::npos);
+  CHECK(server.requests()[1].head.find("\nX-Injected") == std::string::npos);
+  CHECK(server.requests()[1].head.find("\rX-Injected") == std::string::npos);
 }

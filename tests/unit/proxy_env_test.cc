@@ -257,7 +257,7 @@ const UrlCase kUrls[] = {
 
 TEST_CASE("an explicit proxy URL (--proxy): the same rules, no credentials (table)") {
   for (const UrlCase& c : kUrls) {
-    INFO("url  << std::string(c.url) << ");
+    INFO("url " << std::string(c.url));
     auto settings = ProxyFromUrl(c.url, "--proxy");
     CHECK(settings.ok() == c.ok);
     if (settings.ok()) {
