@@ -32,7 +32,6 @@ import urllib.parse
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wsdlset as W  # noqa: E402
-from wsdlset import WSDL, XS, q  # noqa: E402
 
 CURL = os.environ.get("CURL", "curl")
 MAIN_NAME = "BrightOfficeAPI.wsdl"
@@ -101,18 +100,6 @@ def download(url, max_bytes, timeout, who):
     return b"".join(chunks)
 
 
-def references(root):
-    """(element, attribute, kind) of every import or include in a document."""
-    out = []
-    for el in root.iter(q(WSDL, "import"), q(XS, "import"), q(XS, "include"), q(XS, "redefine")):
-        if el.tag == q(WSDL, "import"):
-            if el.get("location"):
-                out.append((el, "location", "wsdl"))
-        elif el.get("schemaLocation"):
-            out.append((el, "schemaLocation", "xsd"))
-    return out
-
-
 def fetch(url, dest, hosts=(), max_bytes=16 << 20, max_docs=64, timeout=60, log=None):
     """Fetches url and what it imports into dest; returns the file names written."""
     scheme = urllib.parse.urlsplit(url).scheme.lower()
@@ -131,11 +118,11 @@ def fetch(url, dest, hosts=(), max_bytes=16 << 20, max_docs=64, timeout=60, log=
         body = download(doc_url, max_bytes, timeout, who)
         tree = W.parse_bytes(body, doc_url if who is None else "%s (referred to by %s)" % (doc_url, who))
         root = tree.getroot()
-        if who is None and root.tag != q(WSDL, "definitions"):
-            raise FetchError("%s is not a WSDL 1.1 document (its root element is %s)" % (doc_url, root.tag))
+        if who is None:
+            W.require_wsdl_root(root, doc_url)
         if log:
             log("fetch: %s -> %s (%d bytes)" % (doc_url, name, len(body)))
-        for el, attr, ref_kind in references(root):
+        for el, attr, ref_kind in W.references(root):
             target = urllib.parse.urldefrag(urllib.parse.urljoin(doc_url, el.get(attr).strip()))[0]
             parts = urllib.parse.urlsplit(target)
             if parts.scheme.lower() not in ("http", "https"):
@@ -145,12 +132,7 @@ def fetch(url, dest, hosts=(), max_bytes=16 << 20, max_docs=64, timeout=60, log=
                                  "list it in FETCH_HOSTS to allow it"
                                  % (doc_url, target, host_of(target), host_of(url)))
             if target not in names:
-                local = W.local_name_for_url(target, ref_kind)
-                stem, ext = os.path.splitext(local)
-                n = 2
-                while local in names.values():
-                    local = "%s-%d%s" % (stem, n, ext)
-                    n += 1
+                local = W.unique_name(W.local_name_for_url(target, ref_kind), set(names.values()))
                 names[target] = local
                 queue.append((target, local, doc_url, ref_kind))
             el.set(attr, names[target])

@@ -68,6 +68,34 @@ def resolve_qname(el, value):
     return el.nsmap.get(None, ""), value
 
 
+def require_wsdl_root(root, what):
+    """WsdlError unless root is a WSDL 1.1 document's root (wsdl:definitions); what names it."""
+    if root.tag != q(WSDL, "definitions"):
+        raise WsdlError("%s is not a WSDL 1.1 document (its root element is %s)" % (what, root.tag))
+
+
+def references(root):
+    """(element, attribute, kind) of every import or include in a document that names a
+    location, in document order: wsdl:import location (kind "wsdl"); xs:import, xs:include,
+    xs:redefine schemaLocation (kind "xsd")."""
+    out = []
+    for el in root.iter(q(WSDL, "import"), q(XS, "import"), q(XS, "include"), q(XS, "redefine")):
+        attr, kind = ("location", "wsdl") if el.tag == q(WSDL, "import") else ("schemaLocation", "xsd")
+        if el.get(attr):
+            out.append((el, attr, kind))
+    return out
+
+
+def unique_name(name, used):
+    """name, or else the first of name-2, name-3 ... (before the extension) not in used."""
+    stem, ext = os.path.splitext(name)
+    n = 2
+    while name in used:
+        name = "%s-%d%s" % (stem, n, ext)
+        n += 1
+    return name
+
+
 def is_url(location):
     return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", location or "") is not None
 
@@ -144,8 +172,7 @@ class DocSet:
         self.component_order = []
         self.unresolved = []     # References whose document is not available locally
         self.main = self._load(self.main_path, "wsdl", main_name)
-        if self.main.root.tag != q(WSDL, "definitions"):
-            raise WsdlError("%s is not a WSDL 1.1 document (its root is %s)" % (path, self.main.root.tag))
+        require_wsdl_root(self.main.root, path)
         self._follow()
         self._index()
 
@@ -157,13 +184,7 @@ class DocSet:
         except OSError as e:
             raise WsdlError("cannot read %s: %s" % (path, e.strerror))
         tree = parse_bytes(data, path)
-        used = {d.name for d in self.docs}
-        stem, ext = os.path.splitext(name)
-        n = 2
-        while name in used:
-            name = "%s-%d%s" % (stem, n, ext)
-            n += 1
-        doc = Doc(path, tree, kind, name)
+        doc = Doc(path, tree, kind, unique_name(name, {d.name for d in self.docs}))
         self.docs.append(doc)
         self.by_path[path] = doc
         return doc
@@ -188,14 +209,8 @@ class DocSet:
         queue = [self.main]
         while queue:
             doc = queue.pop(0)
-            for el in doc.root.iter(q(WSDL, "import"), q(XS, "import"), q(XS, "include"), q(XS, "redefine")):
-                if el.tag == q(WSDL, "import"):
-                    attr, kind = "location", "wsdl"
-                else:
-                    attr, kind = "schemaLocation", "xsd"
+            for el, attr, kind in references(doc.root):
                 location = el.get(attr)
-                if not location:
-                    continue
                 path, reason = self._local_path(doc, location, kind)
                 target = None
                 if path is not None:
