@@ -155,10 +155,9 @@ class Model:
                 raise CannotCompare("simple type %s restricts a type that is not simple" % (key or "(anonymous)",))
             enums = [e.get("value") for e in restriction.findall(q(XS, "enumeration"))]
             facets = dict(base["facets"])
-            for f in restriction:
-                if isinstance(f.tag, str) and etree.QName(f).namespace == XS and \
-                        etree.QName(f).localname not in ("enumeration", "annotation", "simpleType"):
-                    facets[etree.QName(f).localname] = f.get("value")
+            for local, f in W.xs_children(restriction):
+                if local not in ("enumeration", "annotation", "simpleType"):
+                    facets[local] = f.get("value")
             return dict(kind=base["kind"], base=base["base"], enums=enums or base["enums"], facets=facets)
         lst = el.find(q(XS, "list"))
         if lst is not None:
@@ -205,10 +204,7 @@ class Model:
 
     def particles_of(self, el):
         out = []
-        for child in el:
-            if not isinstance(child.tag, str) or etree.QName(child).namespace != XS:
-                continue
-            local = etree.QName(child).localname
+        for local, child in W.xs_children(el):
             if local in ("sequence", "choice", "all"):
                 out.extend(self.group(child))
             elif local == "group" and child.get("ref"):
@@ -219,10 +215,7 @@ class Model:
         """A model group as particles: a plain sequence (once) is flattened into its parent."""
         local = etree.QName(el).localname
         items = []
-        for child in el:
-            if not isinstance(child.tag, str) or etree.QName(child).namespace != XS:
-                continue
-            c = etree.QName(child).localname
+        for c, child in W.xs_children(el):
             if c == "element":
                 items.append(("element", self.local_element(child)))
             elif c in ("sequence", "choice", "all"):
@@ -247,10 +240,7 @@ class Model:
 
     def attributes_of(self, el):
         out = []
-        for child in el:
-            if not isinstance(child.tag, str) or etree.QName(child).namespace != XS:
-                continue
-            local = etree.QName(child).localname
+        for local, child in W.xs_children(el):
             if local == "attribute":
                 if child.get("ref"):
                     ns, name = W.resolve_qname(child, child.get("ref"))

@@ -207,10 +207,8 @@ def trim(docset, keep_ops):
     for schema in ds.schemas:
         s = schema.el
         components = []
-        for child in list(s):
-            if not isinstance(child.tag, str) or etree.QName(child).namespace != XS:
-                continue
-            space = W.SCHEMA_SPACES.get(etree.QName(child).localname)
+        for local, child in list(W.xs_children(s)):
+            space = W.SCHEMA_SPACES.get(local)
             if not space or not child.get("name"):
                 continue
             key = (space, schema.tns, child.get("name"))

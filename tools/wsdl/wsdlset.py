@@ -68,6 +68,21 @@ def resolve_qname(el, value):
     return el.nsmap.get(None, ""), value
 
 
+def children(el, ns):
+    """(local name, child) of each child element of el in namespace ns, in document order
+    (comments and processing instructions skipped)."""
+    for child in el:
+        if isinstance(child.tag, str):
+            qn = etree.QName(child)
+            if qn.namespace == ns:
+                yield qn.localname, child
+
+
+def xs_children(el):
+    """(local name, child) of each child of el in the XML Schema namespace."""
+    return children(el, XS)
+
+
 def require_wsdl_root(root, what):
     """WsdlError unless root is a WSDL 1.1 document's root (wsdl:definitions); what names it."""
     if root.tag != q(WSDL, "definitions"):
@@ -245,18 +260,14 @@ class DocSet:
                     tns = chameleon.get(doc.path, "")
                 schema = Schema(s, doc, tns)
                 self.schemas.append(schema)
-                for child in s:
-                    if not isinstance(child.tag, str) or etree.QName(child).namespace != XS:
-                        continue
-                    space = SCHEMA_SPACES.get(etree.QName(child).localname)
+                for local, child in xs_children(s):
+                    space = SCHEMA_SPACES.get(local)
                     if space and child.get("name"):
                         self._add((space, tns, child.get("name")), child, schema)
             if doc.root.tag == q(WSDL, "definitions"):
                 tns = doc.root.get("targetNamespace", "")
-                for child in doc.root:
-                    if not isinstance(child.tag, str) or etree.QName(child).namespace != WSDL:
-                        continue
-                    space = WSDL_SPACES.get(etree.QName(child).localname)
+                for local, child in children(doc.root, WSDL):
+                    space = WSDL_SPACES.get(local)
                     if space and child.get("name"):
                         self._add((space, tns, child.get("name")), child, doc)
 
