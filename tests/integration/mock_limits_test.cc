@@ -34,11 +34,13 @@
 #include "brightoffice/client.h"
 #include "brightoffice/testing/mock_server.h"
 #include "process.h"
+#include "time_scale.h"
 
 using namespace brightoffice;
 using brightoffice::testing::MockServer;
 using brightoffice::testing::MockServerOptions;
 using Clock = std::chrono::steady_clock;
+using brightoffice::tests::TimeScale;
 
 extern char** environ;
 
@@ -531,7 +533,7 @@ TEST_CASE("a flood of slow clients beyond the connection bound neither grows thr
   // A well-behaved client is served in the middle of the flood, at once.
   Options options;
   options.endpoint = server->endpoint();
-  options.deadline = std::chrono::seconds(5);
+  options.deadline = std::chrono::seconds(5) * TimeScale();
   auto client = Client::Create(options, {"api-user", Secret("api-secret")});
   REQUIRE(client.ok());
   CustomerInfo customer;
@@ -542,30 +544,33 @@ TEST_CASE("a flood of slow clients beyond the connection bound neither grows thr
   INFO(result.status().ToString());
   REQUIRE(result.ok());
   CHECK(result->code == SuccessCode::kSuccess);
-  CHECK(Clock::now() - start < std::chrono::seconds(2));
+  CHECK(Clock::now() - start < std::chrono::seconds(2) * TimeScale());
   CHECK(ThreadCount() <= threads_before + kMaxThreads);
 }
 
 TEST_CASE("the bounds are options: a small connection bound and a small request bound") {
   SUBCASE("connections being answered are never closed to make room: a new one waits its turn") {
+    // Everything stretched under valgrind and the sanitizers (time_scale.h); the latency stays
+    // five times the pause, so that all four are still being answered when the late one comes.
+    const int scale = TimeScale();
     MockServerOptions options;
     options.max_connections = 4;
-    options.latency = std::chrono::milliseconds(1500);
+    options.latency = std::chrono::milliseconds(1500) * scale;
     auto server = StartMock(options);
     std::vector<int> busy;
     for (int i = 0; i < 4; ++i) {
       busy.push_back(Connect(server->port()));
       REQUIRE(SendAll(busy.back(), Post(Envelope("busy" + std::to_string(i) + "@example.com"))));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all four are being answered
+    std::this_thread::sleep_for(std::chrono::milliseconds(300) * scale);  // all four are being answered
     const int late = Connect(server->port());
     REQUIRE(SendAll(late, Post(Envelope("late@example.com"))));
     for (int i = 0; i < 4; ++i) {
-      auto answers = ReadResponses(busy[i], 1);
+      auto answers = ReadResponses(busy[i], 1, std::chrono::seconds(10) * scale);
       REQUIRE(answers.size() == 1);
       CHECK(Confirms(answers[0], "busy" + std::to_string(i) + "@example.com"));
     }
-    auto answers = ReadResponses(late, 1);
+    auto answers = ReadResponses(late, 1, std::chrono::seconds(10) * scale);
     REQUIRE(answers.size() == 1);
     CHECK(Confirms(answers[0], "late@example.com"));
     for (int fd : busy) ::close(fd);
@@ -586,7 +591,16 @@ TEST_CASE("the bounds are options: a small connection bound and a small request 
     REQUIRE(answers.size() == 1);
     CHECK(Confirms(answers[0], "a@example.com"));
     // The seven that waited longest were closed; the three newest idle ones are still open.
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    // Their closing reaches this side a little later: wait (bounded) until the seven are seen
+    // closed, then look at all ten.
+    const auto until = Clock::now() + std::chrono::seconds(5) * TimeScale();
+    auto oldest_closed = [&idle] {
+      for (int i = 0; i < 7; ++i) {
+        if (!PeerClosed(idle[i])) return false;
+      }
+      return true;
+    };
+    while (!oldest_closed() && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     for (int i = 0; i < 10; ++i) {
       CAPTURE(i);
       CHECK(PeerClosed(idle[i]) == (i < 7));
@@ -639,12 +653,15 @@ TEST_CASE("out of file descriptors, the mock backs off instead of spinning") {
       clients.push_back(Connect(mock.port()));
       SendAll(clients.back(), Post(Envelope("a@example.com")));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    // CPU bounds (and the pause for the mock to settle) stretched under valgrind and the
+    // sanitizers (time_scale.h).
+    const int scale = TimeScale();
+    std::this_thread::sleep_for(std::chrono::milliseconds(700) * scale);
     const double before = CpuSeconds(mock.pid());
     std::this_thread::sleep_for(std::chrono::seconds(2));
     const double cpu = CpuSeconds(mock.pid()) - before;
     INFO("CPU seconds in 2 s while out of file descriptors: " << cpu);
-    CHECK(cpu < 0.3);
+    CHECK(cpu < 0.3 * scale);
     CHECK(::kill(mock.pid(), 0) == 0);  // still running
     // Stop() ends the waiting answers: it exits promptly and cleanly.
     CHECK(mock.Terminate(std::chrono::seconds(5)) == 0);
@@ -658,14 +675,16 @@ TEST_CASE("out of file descriptors, the mock backs off instead of spinning") {
     for (int i = 0; i < 24; ++i) idle.push_back(Connect(mock.port()));
     const int fd = Connect(mock.port());
     REQUIRE(SendAll(fd, Post(Envelope("a@example.com"))));
+    // Wall and CPU bounds stretched under valgrind and the sanitizers (time_scale.h).
+    const int scale = TimeScale();
     const auto start = Clock::now();
-    auto answers = ReadResponses(fd, 1, std::chrono::seconds(10));
+    auto answers = ReadResponses(fd, 1, std::chrono::seconds(10) * scale);
     REQUIRE(answers.size() == 1);
     CHECK(Confirms(answers[0], "a@example.com"));
-    CHECK(Clock::now() - start < std::chrono::seconds(5));
+    CHECK(Clock::now() - start < std::chrono::seconds(5) * scale);
     const double before = CpuSeconds(mock.pid());
     std::this_thread::sleep_for(std::chrono::seconds(1));
-    CHECK(CpuSeconds(mock.pid()) - before < 0.2);
+    CHECK(CpuSeconds(mock.pid()) - before < 0.2 * scale);
     ::close(fd);
     for (int c : idle) ::close(c);
     CHECK(mock.Terminate(std::chrono::seconds(5)) == 0);
