@@ -31,15 +31,16 @@ DEB_PACKAGES += strace
 .PHONY: demo test deps interop-deps interop build generate check-generated clean
 
 demo: deps
-	$(MAKE) build
+	$(MAKE) build TARGETS=brightoffice-mfa
 	$(BUILD_DIR)/brightoffice-mfa demo
 
 test: deps interop-deps
 	$(MAKE) build
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 300 -j $(JOBS)
 
-# The independent SOAP stacks of the interop tests: Mono (ASMX), python3-zeep, node-soap.
-interop-deps:
+# The independent SOAP stacks of the interop tests: Mono (ASMX), python3-zeep, node-soap. After
+# deps: under make -j the two would otherwise run apt-get at once (one fails on dpkg's lock).
+interop-deps: deps
 	bash tests/interop/install-deps.sh
 
 interop: deps interop-deps
@@ -55,9 +56,10 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# TARGETS=...: only those (make demo builds the command-line tool alone); default: everything.
 build:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
-	cmake --build $(BUILD_DIR) -j $(JOBS)
+	cmake --build $(BUILD_DIR) -j $(JOBS) $(if $(TARGETS),--target $(TARGETS))
 
 generate:
 	$(MAKE) -f Makefile.gsoap

@@ -19,7 +19,8 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 flags="-fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=undefined -O1 -g -fno-omit-frame-pointer"
 cmake -S "$src" -B "$out" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_C_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
-  -DBRIGHTOFFICE_TSAN_TEST=OFF -DBRIGHTOFFICE_SANITIZER_TESTS=OFF -DBRIGHTOFFICE_BUILD_BENCH=OFF >/dev/null
+  -DBRIGHTOFFICE_TSAN_TEST=OFF -DBRIGHTOFFICE_SANITIZER_TESTS=OFF -DBRIGHTOFFICE_BUILD_BENCH=OFF \
+  -DBRIGHTOFFICE_BUILD_EXAMPLES=OFF -DBRIGHTOFFICE_BUILD_DOCS=OFF -DBRIGHTOFFICE_INSTALL=OFF >/dev/null
 cmake --build "$out" -j "$jobs"
 # Freed memory is filled with 0xbe: a use after free inside uninstrumented code (gSOAP, OpenSSL)
 # then crashes at once instead of reading the intact block ASan keeps in quarantine (e.g. a
