@@ -2,7 +2,8 @@
 // The call's deadline bounds every stage: a server that trickles its answer one byte a second
 // (so no single receive ever stalls), a listener whose backlog is full (connect never
 // completes), a TLS handshake the server never answers, and a TLS answer trickling. Each call ends with kTimeout
-// within its deadline + 0.5 s.
+// within its deadline + 0.5 s (times BRIGHTOFFICE_TIME_SCALE under valgrind and the sanitizers:
+// tests/support/timed_call.h).
 
 #include <doctest/doctest.h>
 
@@ -21,15 +22,16 @@
 #include "canned_server.h"
 #include "dropping_listener.h"
 #include "test_certs.h"
+#include "timed_call.h"
 
 using namespace brightoffice;
-using Clock = std::chrono::steady_clock;
+using brightoffice::tests::CheckTimedOut;
 using std::chrono::milliseconds;
+using Timed = brightoffice::tests::TimedCall;
 
 namespace {
 
 constexpr milliseconds kDeadline{1500};
-constexpr milliseconds kSlack{500};
 
 int Listen(int backlog, int& port) {
   const int fd = tests::ListenLoopback(backlog, port);
@@ -106,38 +108,13 @@ class TrickleServer {
   std::thread thread_;
 };
 
-struct Timed {
-  StatusOr<ServiceResult> result = Status(ErrorKind::kMalformedResponse, "not called");
-  milliseconds elapsed{0};
-};
-
-Timed Call(Options o, std::string email = "jane@example.com") {
-  auto client = Client::Create(o, {"api-user", Secret("api-secret")});
-  REQUIRE(client.ok());
-  CustomerInfo c;
-  c.email = std::move(email);
-  c.mfa_code = Secret("123456");
-  Timed t;
-  const auto start = Clock::now();
-  t.result = client->ConfirmCustomerUserMfa(c);
-  t.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-  return t;
-}
+Timed Call(const Options& o, std::string email = "jane@example.com") { return tests::CallTimed(o, std::move(email)); }
 
 Options WithDeadline(const std::string& endpoint) {
   Options o;
   o.endpoint = endpoint;
   o.deadline = kDeadline;  // connect_timeout (10 s) and io_timeout (30 s) are far longer
   return o;
-}
-
-void CheckTimedOut(const Timed& t, milliseconds deadline, const char* message_part) {
-  INFO("elapsed " << t.elapsed.count() << " ms; " << t.result.status().ToString());
-  REQUIRE_FALSE(t.result.ok());
-  CHECK(t.result.status().kind() == ErrorKind::kTimeout);
-  CHECK(t.result.status().message().find(message_part) != std::string::npos);
-  CHECK(t.elapsed < deadline + kSlack);
-  CHECK(t.elapsed >= deadline - milliseconds(100));
 }
 
 }  // namespace

@@ -28,17 +28,15 @@
 #include "dropping_listener.h"
 #include "fake_resolver.h"
 #include "scripted_server.h"
-#include "time_scale.h"
 #include "test_certs.h"
+#include "timed_call.h"
 
 using namespace brightoffice;
-using brightoffice::tests::TimeScale;
 using brightoffice::tests::ScriptedAnswer;
 using brightoffice::tests::ScriptedRequest;
 using brightoffice::tests::ScriptedServer;
 using brightoffice::tests::ScriptedServerOptions;
 using brightoffice::tests::TestPki;
-using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 namespace {
@@ -52,13 +50,10 @@ namespace {
 constexpr milliseconds kDeadline{2000};
 constexpr milliseconds kIoTimeout{1000};
 
-// The slack of integration_deadline_test, stretched under the sanitizers.
-milliseconds Slack() { return milliseconds(500) * TimeScale(); }
+// The slack of integration_deadline_test, stretched under the sanitizers (timed_call.h).
+milliseconds Slack() { return tests::DeadlineSlack(); }
 
-struct Timed {
-  StatusOr<ServiceResult> result = Status(ErrorKind::kMalformedResponse, "not called");
-  milliseconds elapsed{0};
-};
+using Timed = tests::TimedCall;
 
 Options Base(const std::string& endpoint) {
   Options o;
@@ -69,27 +64,9 @@ Options Base(const std::string& endpoint) {
   return o;
 }
 
-Timed Call(const Options& o) {
-  auto client = Client::Create(o, {"api-user", Secret("api-secret")});
-  REQUIRE(client.ok());
-  CustomerInfo c;
-  c.email = "jane@example.com";
-  c.mfa_code = Secret("123456");
-  Timed t;
-  const auto start = Clock::now();
-  t.result = client->ConfirmCustomerUserMfa(c);
-  t.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-  return t;
-}
+Timed Call(const Options& o) { return tests::CallTimed(o); }
 
-void CheckDeadline(const Timed& t, milliseconds deadline = kDeadline) {
-  INFO("elapsed " << t.elapsed.count() << " ms; " << t.result.status().ToString());
-  REQUIRE_FALSE(t.result.ok());
-  CHECK(t.result.status().kind() == ErrorKind::kTimeout);
-  CHECK(t.result.status().message().find("deadline") != std::string::npos);
-  CHECK(t.elapsed < deadline + Slack());
-  CHECK(t.elapsed >= deadline - milliseconds(100));
-}
+void CheckDeadline(const Timed& t, milliseconds deadline = kDeadline) { tests::CheckTimedOut(t, deadline, "deadline"); }
 
 ScriptedServerOptions Tls() {
   ScriptedServerOptions o;
