@@ -3,7 +3,9 @@
 
 Starts and stops the servers the drivers talk to (brightoffice-mock, the real ASMX service on
 Mono), always on 127.0.0.1 and free ports, and keeps the per-case PASS/FAIL lines and the
-closing "N passed, N failed" line.
+closing "N passed, N failed" line. For the tests of Makefile.gsoap and its WSDL tools: the
+command line of `make -f Makefile.gsoap`, and the namespaces, one() and text() of their lxml
+edits (python3-lxml, imported only by text()).
 """
 
 import os
@@ -31,6 +33,39 @@ ASMX_FAULT_PREFIX = "Server was unable to process request. ---> "
 
 def log(*parts):
     print(*parts, flush=True)
+
+
+# --- Makefile.gsoap and its WSDL tools ---------------------------------------------------------------
+def makefile_gsoap(repo, *args):
+    """The command line of `make -f Makefile.gsoap ARGS` in repo (-s: make's own lines left out)."""
+    return ["make", "--no-print-directory", "-s", "-C", repo, "-f", "Makefile.gsoap"] + list(args)
+
+
+def run_makefile_gsoap(repo, *args, timeout=300):
+    """(exit status, stdout, stderr) of `make -f Makefile.gsoap ARGS` in repo."""
+    p = subprocess.run(makefile_gsoap(repo, *args), stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+# XPath prefixes of a WSDL, and the {namespace} prefixes of XML Schema and WSDL tags (lxml).
+NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "s": "http://www.w3.org/2001/XMLSchema",
+      "soap": "http://schemas.xmlsoap.org/wsdl/soap/", "soap12": "http://schemas.xmlsoap.org/wsdl/soap12/"}
+S = "{http://www.w3.org/2001/XMLSchema}"
+W = "{http://schemas.xmlsoap.org/wsdl/}"
+
+
+def one(root, path):
+    """The one node that path (XPath, prefixes of NS) matches under root; AssertionError otherwise."""
+    hits = root.xpath(path, namespaces=NS)
+    if len(hits) != 1:
+        raise AssertionError("%s matched %d nodes" % (path, len(hits)))
+    return hits[0]
+
+
+def text(root):
+    """root as a UTF-8 document with an XML declaration."""
+    from lxml import etree
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
 class Report:

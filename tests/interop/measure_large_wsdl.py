@@ -63,8 +63,8 @@ def main():
         subprocess.run(["/usr/bin/python3", os.path.join(L.HERE, "asmx", "large_service.py"), cs], check=True)
         live = os.path.join(work, "live")
         with L.start_asmx(cs, "BrightOfficeLarge.BrightOfficeAPI", "large ASMX service (Mono)") as large:
-            subprocess.run(["make", "-s", "-C", repo, "-f", "Makefile.gsoap", "fetch", "WSDL=" + large.endpoint + "?WSDL",
-                            "DEST=" + live], check=True)
+            subprocess.run(L.makefile_gsoap(repo, "fetch", "WSDL=" + large.endpoint + "?WSDL", "DEST=" + live),
+                           check=True)
         wsdl = os.path.join(live, "BrightOfficeAPI.wsdl")
         ops = subprocess.run(["/usr/bin/python3", os.path.join(repo, "tools", "wsdl", "trim.py"), "--list", wsdl],
                              capture_output=True, check=True).stdout.decode().split()
@@ -73,7 +73,7 @@ def main():
                                   ("default OPERATIONS (2 operations)", None)):
             tag = "all" if operations else "trimmed"
             gen = os.path.join(work, "gen-" + tag)
-            argv = ["make", "-s", "-C", repo, "-f", "Makefile.gsoap", "WSDL=" + wsdl, "OUT=" + gen]
+            argv = L.makefile_gsoap(repo, "WSDL=" + wsdl, "OUT=" + gen)
             if operations:
                 argv.append("OPERATIONS=" + operations)
             regen_s, regen_cpu, regen_kb = timed(argv, os.path.join(work, "regen-%s.log" % tag))

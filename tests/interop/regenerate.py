@@ -45,10 +45,10 @@ from lxml import etree
 
 import cli_contract
 import interop_lib as L
+from interop_lib import NS
 
 LARGE_CLASS = "BrightOfficeLarge.BrightOfficeAPI"
 FACADE_OPERATIONS = "2 of %d operations: ConfirmCustomerUserMFA CustomerUserSendResetPassword"
-NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "soap": "http://schemas.xmlsoap.org/wsdl/soap/"}
 
 
 def run(report, name, argv, cwd=None, timeout=600):
@@ -60,10 +60,6 @@ def run(report, name, argv, cwd=None, timeout=600):
     ok = report.check("%s (%.0f s)" % (name, time.monotonic() - start), p.returncode == 0,
                       "exit %d; output (last 6000 characters):\n%s" % (p.returncode, out[-6000:]))
     return ok, out
-
-
-def make(repo, *args):
-    return ["make", "--no-print-directory", "-f", os.path.join(repo, "Makefile.gsoap"), "-C", repo] + list(args)
 
 
 def git_status(repo):
@@ -195,7 +191,7 @@ def main():
         cli_small = None
         with L.start_asmx() as asmx:
             ok, _ = run(report, "make -f Makefile.gsoap fetch WSDL=<ASMX ?WSDL> DEST=<scratch>/small",
-                        make(repo, "fetch", "WSDL=" + asmx.endpoint + "?WSDL", "DEST=" + small))
+                        L.makefile_gsoap(repo, "fetch", "WSDL=" + asmx.endpoint + "?WSDL", "DEST=" + small))
             wsdl = os.path.join(small, "BrightOfficeAPI.wsdl")
             text = open(wsdl, encoding="utf-8").read() if ok else ""
             root = read_wsdl(wsdl) if ok else etree.Element("none")
@@ -210,7 +206,7 @@ def main():
                          and operations.count("CustomerUserSendResetPassword") == 3
                          and len(operations) == 6, text[-3000:])
             ok, out = run(report, "make -f Makefile.gsoap WSDL=<ASMX WSDL> OUT=<scratch>/gen-small",
-                          make(repo, "WSDL=" + wsdl, "OUT=" + gen_small))
+                          L.makefile_gsoap(repo, "WSDL=" + wsdl, "OUT=" + gen_small))
             if ok:
                 report.check("... keeps both operations of the WSDL", (FACADE_OPERATIONS % 2) in out, out)
                 header = open(os.path.join(gen_small, "brightoffice_api.h"), encoding="utf-8", errors="replace").read()
@@ -231,7 +227,7 @@ def main():
         with L.start_asmx(large_cs, LARGE_CLASS, "large ASMX service (Mono)") as large:
             large_endpoint = large.endpoint
             ok, _ = run(report, "make -f Makefile.gsoap fetch WSDL=<large ASMX ?WSDL> DEST=<scratch>/live",
-                        make(repo, "fetch", "WSDL=" + large.endpoint + "?WSDL", "DEST=" + live))
+                        L.makefile_gsoap(repo, "fetch", "WSDL=" + large.endpoint + "?WSDL", "DEST=" + live))
         report.check("the large service is stopped: what follows is offline", refuses_connections(large_endpoint),
                      large_endpoint)
         live_wsdl = os.path.join(live, "BrightOfficeAPI.wsdl")
@@ -248,7 +244,7 @@ def main():
         gen_large = os.path.join(scratch, "gen-large")
         ok, out = run(report, "offline: make -f Makefile.gsoap WSDL=<scratch>/live/BrightOfficeAPI.wsdl "
                               "OUT=<scratch>/gen-large (default OPERATIONS)",
-                      make(repo, "WSDL=" + live_wsdl, "OUT=" + gen_large))
+                      L.makefile_gsoap(repo, "WSDL=" + live_wsdl, "OUT=" + gen_large))
         if ok:
             report.check("... keeps the facade's two operations of %d" % len(ops), (FACADE_OPERATIONS % len(ops)) in out, out)
             if os.path.isdir(gen_small):

@@ -21,25 +21,15 @@ import copy
 import http.server
 import os
 import shutil
-import subprocess
 import tempfile
 import threading
 
 from lxml import etree
 
 import interop_lib as L
+from interop_lib import NS, S, one
 
-NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "s": "http://www.w3.org/2001/XMLSchema",
-      "soap": "http://schemas.xmlsoap.org/wsdl/soap/", "soap12": "http://schemas.xmlsoap.org/wsdl/soap12/"}
-S = "{http://www.w3.org/2001/XMLSchema}"
 BOTH = "ConfirmCustomerUserMFA CustomerUserSendResetPassword"
-
-
-def one(root, path):
-    hits = root.xpath(path, namespaces=NS)
-    if len(hits) != 1:
-        raise AssertionError("%s matched %d nodes" % (path, len(hits)))
-    return hits[0]
 
 
 def ctype(name):
@@ -258,10 +248,8 @@ ROWS = [
 
 
 def make_diff(repo, new, pinned, operations, extra=()):
-    argv = ["make", "--no-print-directory", "-s", "-C", repo, "-f", "Makefile.gsoap", "diff", "WSDL=" + new,
-            "PINNED=" + pinned, "OPERATIONS=" + operations] + list(extra)
-    p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
-    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+    return L.run_makefile_gsoap(repo, "diff", "WSDL=" + new, "PINNED=" + pinned, "OPERATIONS=" + operations, *extra,
+                                timeout=120)
 
 
 def write(tree_root, path):
@@ -375,12 +363,10 @@ def main():
             for name, want, text in (("additive.wsdl", 0, "ReferenceNumber: new element"),
                                      ("breaking.wsdl", 1, "UserInfo/Password: removed"),
                                      ("missing.wsdl", 2, "HTTP 404")):
-                p = subprocess.run(["make", "--no-print-directory", "-s", "-C", repo, "-f", "Makefile.gsoap", "diff",
-                                    "WSDL=" + base + name], capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
-                out = p.stdout.decode(errors="replace")
+                rc, out, err = L.run_makefile_gsoap(repo, "diff", "WSDL=" + base + name, timeout=120)
                 report.check("a URL (%s), default PINNED and OPERATIONS: exit %d, %r" % (name, want, text),
-                             p.returncode == want and text in out and "wsdl/BrightOfficeAPI.wsdl (pinned)" in out,
-                             "exit %d; %s %s" % (p.returncode, out, p.stderr.decode(errors="replace")))
+                             rc == want and text in out and "wsdl/BrightOfficeAPI.wsdl (pinned)" in out,
+                             "exit %d; %s %s" % (rc, out, err))
         finally:
             server.shutdown()
             server.server_close()

@@ -43,20 +43,7 @@ import urllib.parse
 from lxml import etree
 
 import interop_lib as L
-
-NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "s": "http://www.w3.org/2001/XMLSchema"}
-S = "{http://www.w3.org/2001/XMLSchema}"
-W = "{http://schemas.xmlsoap.org/wsdl/}"
-
-
-def one(root, path):
-    hits = root.xpath(path, namespaces=NS)
-    assert len(hits) == 1, "%s matched %d nodes" % (path, len(hits))
-    return hits[0]
-
-
-def text(root):
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+from interop_lib import NS, S, W, one, text
 
 
 def split_documents(pinned, base):
@@ -177,12 +164,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def make(repo, *args, timeout=300):
-    argv = ["make", "--no-print-directory", "-s", "-C", repo, "-f", "Makefile.gsoap"] + list(args)
-    p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
-    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
-
-
 def with_import(docs, path, location):
     """At path, a copy of the WSDL of the types (wsdl0), whose tempuri schema imports one more document."""
     root = etree.fromstring(docs["/svc/Api.asmx?wsdl=wsdl0"])
@@ -209,7 +190,7 @@ def main():
     try:
         url = base + "/svc/Api.asmx?WSDL"
         dest = os.path.join(work, "live")
-        rc, out, err = make(repo, "fetch", "WSDL=" + url, "DEST=" + dest)
+        rc, out, err = L.run_makefile_gsoap(repo, "fetch", "WSDL=" + url, "DEST=" + dest)
         names = sorted(os.path.basename(p) for p in glob.glob(os.path.join(dest, "*")))
         want = ["BrightOfficeAPI.wsdl", "codes.xsd", "mstypes.xsd", "results.xsd", "things.xsd", "wsdl0.wsdl"]
         report.check("fetch stores the WSDL and the five documents it imports or includes, flat", rc == 0 and names == want,
@@ -229,7 +210,7 @@ def main():
         server.server_close()
         stopped = True
         gen = os.path.join(work, "gen")
-        rc, out, err = make(repo, "WSDL=" + os.path.join(dest, "BrightOfficeAPI.wsdl"), "OUT=" + gen)
+        rc, out, err = L.run_makefile_gsoap(repo, "WSDL=" + os.path.join(dest, "BrightOfficeAPI.wsdl"), "OUT=" + gen)
         report.check("offline regeneration with the default OPERATIONS: kept 2 of 3 operations",
                      rc == 0 and "2 of 3 operations: ConfirmCustomerUserMFA CustomerUserSendResetPassword" in out,
                      "exit %d %s %s" % (rc, out, err))
@@ -248,18 +229,19 @@ def main():
                      and "urn:things" not in body and "ListThings" not in body,
                      "exit %d %r %s" % (p.returncode, kept, p.stderr.decode()))
         gen_all = os.path.join(work, "gen-all")
-        rc, out, err = make(repo, "WSDL=" + os.path.join(dest, "BrightOfficeAPI.wsdl"), "OUT=" + gen_all, "OPERATIONS=all")
+        rc, out, err = L.run_makefile_gsoap(repo, "WSDL=" + os.path.join(dest, "BrightOfficeAPI.wsdl"), "OUT=" + gen_all,
+                                            "OPERATIONS=all")
         header = ""
         if rc == 0:
             header = open(os.path.join(gen_all, "brightoffice_gsoapBrightOfficeAPISoapProxy.h"), encoding="utf-8").read()
         report.check("OPERATIONS=all keeps ListThings (offline too)",
                      rc == 0 and "3 of 3 operations" in out and "ListThings(" in header, "exit %d %s %s" % (rc, out, err))
-        rc, out, err = make(repo, "WSDL=" + os.path.join(dest, "BrightOfficeAPI.wsdl"), "OUT=" + os.path.join(work, "x"),
-                            "OPERATIONS=ConfirmCustomerUserMFA ListThing")
+        rc, out, err = L.run_makefile_gsoap(repo, "WSDL=" + os.path.join(dest, "BrightOfficeAPI.wsdl"),
+                                            "OUT=" + os.path.join(work, "x"), "OPERATIONS=ConfirmCustomerUserMFA ListThing")
         report.check("an operation that is not in the WSDL is an error naming it",
                      rc != 0 and "operation ListThing is not in the WSDL" in err and "did you mean ListThings" in err
                      and not os.path.exists(os.path.join(work, "x")), "exit %d %s %s" % (rc, out, err))
-        rc, out, err = make(repo, "diff", "WSDL=" + os.path.join(dest, "BrightOfficeAPI.wsdl"))
+        rc, out, err = L.run_makefile_gsoap(repo, "diff", "WSDL=" + os.path.join(dest, "BrightOfficeAPI.wsdl"))
         report.check("diff of the fetched WSDL against the pinned one: exit 0, unchanged",
                      rc == 0 and "diff: unchanged" in out, "exit %d %s %s" % (rc, out, err))
 
@@ -306,18 +288,18 @@ def main():
         ]
         for name, u, extra, max_seconds, needles in cases:
             start = time.monotonic()
-            rc, out, err = make(repo, "fetch", "WSDL=" + u, "DEST=" + guard, *extra)
+            rc, out, err = L.run_makefile_gsoap(repo, "fetch", "WSDL=" + u, "DEST=" + guard, *extra)
             took = time.monotonic() - start
             kept = open(os.path.join(guard, "BrightOfficeAPI.wsdl")).read() == "the pinned copy of an earlier fetch"
             report.check("%s: fails in < %d s naming it, DEST unchanged" % (name, max_seconds),
                          rc != 0 and all(n in err for n in needles) and took < max_seconds and kept
                          and sorted(os.listdir(guard)) == ["BrightOfficeAPI.wsdl"],
                          "exit %d after %.1f s, DEST kept: %s, want %r in stderr: %s %s" % (rc, took, kept, needles, out, err))
-        rc, out, err = make(repo, "fetch", "WSDL=" + base + "/svc/other-host.wsdl", "DEST=" + os.path.join(work, "hosts"),
-                            "FETCH_HOSTS=example.invalid localhost")
+        rc, out, err = L.run_makefile_gsoap(repo, "fetch", "WSDL=" + base + "/svc/other-host.wsdl",
+                                            "DEST=" + os.path.join(work, "hosts"), "FETCH_HOSTS=example.invalid localhost")
         report.check("... that host listed in FETCH_HOSTS: fetched", rc == 0 and
                      os.path.exists(os.path.join(work, "hosts", "things.xsd")), "exit %d %s %s" % (rc, out, err))
-        rc, out, err = make(repo, "WSDL=" + url, "OUT=" + os.path.join(work, "gen-url"))
+        rc, out, err = L.run_makefile_gsoap(repo, "WSDL=" + url, "OUT=" + os.path.join(work, "gen-url"))
         p = subprocess.run(["diff", "-r", os.path.join(repo, "generated"), os.path.join(work, "gen-url")], capture_output=True)
         report.check("make -f Makefile.gsoap WSDL=<URL> fetches it (and its imports) first",
                      rc == 0 and p.returncode == 0, "exit %d %s %s %s" % (rc, out, err, p.stdout[:2000]))
