@@ -198,7 +198,14 @@ TEST_CASE("max_connections = 1 and a slow server: the second caller waits its tu
   auto client = Client::Create(o, {"api-user", Secret("api-secret")});
   REQUIRE(client.ok());
   std::thread first([&] { CHECK(Call(*client, "first@example.com").ok()); });
-  while (server.requests().empty()) std::this_thread::sleep_for(milliseconds(5));
+  // Until the first request has reached the server (bounded: by then the first call's deadline
+  // has passed too, so the thread can be joined before the test stops).
+  const auto wait_start = Clock::now();
+  while (server.requests().empty() && Clock::now() - wait_start < std::chrono::seconds(5) * TimeScale()) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  if (server.requests().empty()) first.join();
+  REQUIRE(server.requests().size() == 1);
   const auto start = Clock::now();
   auto second = Call(*client, "second@example.com");
   const auto elapsed = Clock::now() - start;
