@@ -121,8 +121,7 @@ strace_counts() {
 }
 
 # --- servers ---------------------------------------------------------------------------------------
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-  -addext "subjectAltName=IP:127.0.0.1" -keyout "$tmp/server-key.pem" -out "$tmp/server-cert.pem" >/dev/null 2>&1
+self_signed_cert "$tmp/server-key.pem" "$tmp/server-cert.pem"
 ca="$tmp/server-cert.pem"
 start http "$bin/brightoffice-bench-canned" || exit 1
 http_ep=$EP

@@ -136,14 +136,13 @@ not_measured() {  # SERVER MODE CONCURRENCY LATENCY CLIENT WHY
 }
 
 # --- servers: each pinned to the server CPU for the sequential cases -----------------------------
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-  -addext "subjectAltName=IP:127.0.0.1" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
-start canned taskset -c "$server_cpu" "$bin/brightoffice-bench-canned" || { cat "$tmp/canned.err" >&2; exit 1; }
+self_signed_cert "$tmp/key.pem" "$tmp/cert.pem"
+start canned taskset -c "$server_cpu" "$bin/brightoffice-bench-canned" || exit 1
 canned_ep=$EP
-start mock taskset -c "$server_cpu" "$mock" || { cat "$tmp/mock.err" >&2; exit 1; }
+start mock taskset -c "$server_cpu" "$mock" || exit 1
 mock_ep=$EP
 start canned_tls taskset -c "$server_cpu" "$bin/brightoffice-bench-canned" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" \
-  || { cat "$tmp/canned_tls.err" >&2; exit 1; }
+  || exit 1
 canned_tls_ep=$EP
 mock_tls_ep=""
 if start mock_tls taskset -c "$server_cpu" "$mock" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" \
@@ -178,7 +177,7 @@ for c in "${cases[@]}"; do
 done
 
 # --- 8 callers against a server with 20 ms latency (no pinning) ----------------------------------
-start slow "$mock" --latency-ms 20 || { cat "$tmp/slow.err" >&2; exit 1; }
+start slow "$mock" --latency-ms 20 || exit 1
 slow_ep=$EP
 SERVER_NAME=slow
 log "mock with 20 ms latency: $slow_ep"

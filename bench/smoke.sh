@@ -30,11 +30,9 @@ start canned_close "$bin/brightoffice-bench-canned" --close
 for client in facade raw_proxy; do
   "$bin/brightoffice-bench-load" --client "$client" --endpoint "$EP" --calls 20 --warmup 2
 done
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" \
-  -keyout "$tmp/server-key.pem" -out "$tmp/server-cert.pem" >/dev/null 2>&1
+self_signed_cert "$tmp/server-key.pem" "$tmp/server-cert.pem"
 start canned_tls "$bin/brightoffice-bench-canned" --tls-cert "$tmp/server-cert.pem" --tls-key "$tmp/server-key.pem"
 tls_ep=$EP
-tls_pid=${pids[-1]}
 for client in facade raw_proxy; do
   for extra in "" --after-one-call; do
     "$bin/brightoffice-bench-cold-start" --client "$client" --endpoint "$tls_ep" --ca-file "$tmp/server-cert.pem" \
@@ -42,7 +40,7 @@ for client in facade raw_proxy; do
   done
 done
 "$bin/brightoffice-bench-cold-start" --client facade --endpoint "$canned" --callers 2 --repeat 2 --json
-kill -USR1 "$tls_pid"
+kill -USR1 "${server_pid[canned_tls]}"
 for _ in $(seq 1 100); do grep -q '^connections' "$tmp/canned_tls.err" && break; sleep 0.05; done
 # Every connection made a TLS handshake, and raw_proxy alone opened 2 x 4 (one proxy per caller).
 if ! awk '/^connections/ { ok = $6 >= 8 && $6 == $2 } END { exit !ok }' "$tmp/canned_tls.err"; then
@@ -71,4 +69,7 @@ if command -v node >/dev/null && [ -d "$here/node/node_modules/soap" ]; then
 else
   echo "smoke: node-soap not installed (npm ci in bench/node), node client skipped"
 fi
+# The mock's own throughput benchmark (built with the tests, which the smoke test belongs to).
+"$bin/mock_throughput" --threads 2 --seconds 0.5
+"$bin/mock_throughput" --threads 2 --seconds 0.5 --https --newconn
 echo "bench smoke: ok"
