@@ -191,10 +191,7 @@ TEST_CASE("CLI: upper-case schemes and hosts work, with proxies and NO_PROXY") {
   }
   {  // An HTTPS:// endpoint in upper case is HTTPS: TLS, through HTTPS_PROXY's tunnel when set.
     const auto& pki = TestPki::Get();
-    brightoffice::tests::ScriptedServerOptions tls;
-    tls.tls_cert_file = pki.localhost.cert;
-    tls.tls_key_file = pki.localhost.key;
-    ScriptedServer secure(tls, Success);
+    ScriptedServer secure(brightoffice::tests::TlsOptions(pki.localhost), Success);
     const ChildResult r = Confirm({"--endpoint", "HTTPS://localhost:" + Port(secure) + kPath, "--ca-file", pki.ca_file, "--json"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
@@ -229,10 +226,7 @@ TEST_CASE("CLI: proxy URLs by the same host and port rules, never quoting their 
 TEST_CASE("CLI: a certificate whose subject carries a secret is refused without showing it") {
   const auto& pki = TestPki::Get();
   const auto leaf = pki.MakeLeaf("cli-secret-subject", "api-secret", "424242", TestPki::Signer::kSelf);
-  brightoffice::tests::ScriptedServerOptions tls;
-  tls.tls_cert_file = leaf.cert;
-  tls.tls_key_file = leaf.key;
-  ScriptedServer server(tls, Success);
+  ScriptedServer server(brightoffice::tests::TlsOptions(leaf), Success);
   for (bool as_json : {false, true}) {
     std::vector<std::string> args = {"--endpoint", server.endpoint("localhost"), "--ca-file", pki.ca_file, "--trace"};
     if (as_json) args.push_back("--json");

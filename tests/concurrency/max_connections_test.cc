@@ -115,10 +115,7 @@ TEST_CASE("40 concurrent callers, max_connections = 4: never more than 4 connect
 }
 
 TEST_CASE("over HTTPS too: 40 callers, max_connections = 4") {
-  ScriptedServerOptions so;
-  so.tls_cert_file = TestPki::Get().localhost.cert;
-  so.tls_key_file = TestPki::Get().localhost.key;
-  ScriptedServer server(so, SlowTagged(milliseconds(50)));
+  ScriptedServer server(tests::TlsOptions(), SlowTagged(milliseconds(50)));
   Options o;
   o.endpoint = server.endpoint("localhost");
   o.ca_file = TestPki::Get().ca_file;

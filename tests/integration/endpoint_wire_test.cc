@@ -213,10 +213,7 @@ TEST_CASE("the scheme and the host in upper or mixed case work") {
   CHECK(server.requests().size() == 4);
 
   const auto& pki = tests::TestPki::Get();
-  tests::ScriptedServerOptions tls;
-  tls.tls_cert_file = pki.localhost.cert;
-  tls.tls_key_file = pki.localhost.key;
-  ScriptedServer secure(tls, Success);
+  ScriptedServer secure(tests::TlsOptions(pki.localhost), Success);
   Options o;
   o.ca_file = pki.ca_file;
   for (const std::string& endpoint : {"HTTPS://localhost:" + Port(secure) + kPath, "HtTpS://LocalHost:" + Port(secure) + kPath}) {

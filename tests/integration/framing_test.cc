@@ -297,9 +297,7 @@ TEST_CASE("framings mixed on one connection: each call still gets its own answer
 }
 
 TEST_CASE("over HTTPS too: Content-Length covering a late decoy, and a late final chunk") {
-  tests::ScriptedServerOptions tls;
-  tls.tls_cert_file = tests::TestPki::Get().localhost.cert;
-  tls.tls_key_file = tests::TestPki::Get().localhost.key;
+  const tests::ScriptedServerOptions tls = tests::TlsOptions();
   int matched = 0;  // the two framings named above, found by the start of their names
   for (const Framing& f : Framings()) {
     const std::string name = f.name;

@@ -263,10 +263,7 @@ TEST_CASE("interim answers over SOAP 1.2 and over HTTPS (the interim answer in a
     CheckOwnAnswer(Call(client, "soap12@example.com", &trace), "soap12@example.com");
   }
   {
-    ScriptedServerOptions tls;
-    tls.tls_cert_file = tests::TestPki::Get().localhost.cert;
-    tls.tls_key_file = tests::TestPki::Get().localhost.key;
-    ScriptedServer server(tls, [](const ScriptedRequest& r) {
+    ScriptedServer server(tests::TlsOptions(), [](const ScriptedRequest& r) {
       ScriptedAnswer a;
       a.Add(kContinue);
       a.Add(kProcessing, milliseconds(30));

@@ -68,12 +68,7 @@ Timed Call(const Options& o) { return tests::CallTimed(o); }
 
 void CheckDeadline(const Timed& t, milliseconds deadline = kDeadline) { tests::CheckTimedOut(t, deadline, "deadline"); }
 
-ScriptedServerOptions Tls() {
-  ScriptedServerOptions o;
-  o.tls_cert_file = TestPki::Get().localhost.cert;
-  o.tls_key_file = TestPki::Get().localhost.key;
-  return o;
-}
+ScriptedServerOptions Tls() { return tests::TlsOptions(); }
 
 // A complete-looking answer far longer than can arrive in time at 10 ms a byte.
 std::string LongAnswer() {

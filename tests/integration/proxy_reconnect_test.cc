@@ -36,12 +36,7 @@ using std::chrono::milliseconds;
 
 namespace {
 
-ScriptedServerOptions Tls() {
-  ScriptedServerOptions o;
-  o.tls_cert_file = TestPki::Get().localhost.cert;
-  o.tls_key_file = TestPki::Get().localhost.key;
-  return o;
-}
+ScriptedServerOptions Tls() { return tests::TlsOptions(); }
 
 // Answers each request with its own e-mail as the Message.
 ScriptedAnswer Tagged(const ScriptedRequest& request, bool connection_close_header, ScriptedAnswer::Then then) {
@@ -156,9 +151,7 @@ TEST_CASE("HTTPS through tinyproxy: a new connection after each failed call (fau
   // A handshake the client refuses (the CA it trusts did not sign this certificate), then the
   // same Client to a good server again: each through a fresh CONNECT. A Client has one
   // endpoint, so the good server takes over the bad one's port once the bad one is gone.
-  ScriptedServerOptions untrusted;
-  untrusted.tls_cert_file = TestPki::Get().untrusted.cert;
-  untrusted.tls_key_file = TestPki::Get().untrusted.key;
+  const ScriptedServerOptions untrusted = tests::TlsOptions(TestPki::Get().untrusted);
   std::optional<ScriptedServer> bad;
   bad.emplace(untrusted, [](const ScriptedRequest& r) { return Tagged(r, false, ScriptedAnswer::Then::kReadNext); });
   const int port = bad->port();

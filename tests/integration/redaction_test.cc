@@ -277,10 +277,7 @@ TEST_CASE("a TLS certificate whose subject carries a secret: refused, saying why
     const std::string cn = in_cn ? spelled : "localhost";
     const std::string org = in_cn ? "brightoffice-cpp tests" : spelled;
     const auto leaf = pki.MakeLeaf("secret-subject-" + std::to_string(n++), org, cn, why.signer, why.expired);
-    ScriptedServerOptions so;
-    so.tls_cert_file = leaf.cert;
-    so.tls_key_file = leaf.key;
-    ScriptedServer server(so, [](const ScriptedRequest&) { return ScriptedAnswer(); });
+    ScriptedServer server(tests::TlsOptions(leaf), [](const ScriptedRequest&) { return ScriptedAnswer(); });
     Options o;
     o.endpoint = server.endpoint("localhost");
     o.ca_file = pki.ca_file;

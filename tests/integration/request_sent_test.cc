@@ -69,13 +69,6 @@ void Check(const StatusOr<ServiceResult>& r, ErrorKind kind, bool may_have_been_
   }
 }
 
-ScriptedServerOptions Tls(const TestPki::Leaf& leaf) {
-  ScriptedServerOptions o;
-  o.tls_cert_file = leaf.cert;
-  o.tls_key_file = leaf.key;
-  return o;
-}
-
 ScriptedAnswer Reply(std::string bytes, ScriptedAnswer::Then then = ScriptedAnswer::Then::kClose) {
   ScriptedAnswer a;
   a.Add(std::move(bytes));
@@ -120,7 +113,7 @@ TEST_CASE("nothing left the client: request_may_have_been_sent() is false") {
     Check(Call(To("http://127.0.0.1:" + std::to_string(listener.port()) + "/x")), ErrorKind::kTimeout, false);
   }
   SUBCASE("a certificate the client does not trust") {
-    ScriptedServer server(Tls(TestPki::Get().untrusted), [](const ScriptedRequest&) { return ScriptedAnswer(); });
+    ScriptedServer server(tests::TlsOptions(TestPki::Get().untrusted), [](const ScriptedRequest&) { return ScriptedAnswer(); });
     Check(Call(To(server.endpoint("localhost"))), ErrorKind::kTls, false);
     CHECK(server.requests().empty());
   }
@@ -147,7 +140,7 @@ TEST_CASE("nothing left the client: request_may_have_been_sent() is false") {
   }
   SUBCASE("tinyproxy wanting credentials that were not given, HTTPS") {
     tests::TinyProxy proxy("proxyuser", "Pr0xyPass");
-    ScriptedServer server(Tls(TestPki::Get().localhost), [](const ScriptedRequest&) { return ScriptedAnswer(); });
+    ScriptedServer server(tests::TlsOptions(), [](const ScriptedRequest&) { return ScriptedAnswer(); });
     Options o = To(server.endpoint("localhost"));
     o.proxy_host = "127.0.0.1";
     o.proxy_port = proxy.port();
@@ -192,7 +185,7 @@ TEST_CASE("the request may have arrived: request_may_have_been_sent() is true") 
     Check(Call(To(server.endpoint())), ErrorKind::kConnection, true);
   }
   SUBCASE("over HTTPS: the server reads the request and closes without an answer") {
-    ScriptedServer server(Tls(TestPki::Get().localhost), [](const ScriptedRequest&) { return Reply(""); });
+    ScriptedServer server(tests::TlsOptions(), [](const ScriptedRequest&) { return Reply(""); });
     Check(Call(To(server.endpoint("localhost"))), ErrorKind::kConnection, true);
     CHECK(server.requests().size() == 1);
   }

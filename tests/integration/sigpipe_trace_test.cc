@@ -155,10 +155,7 @@ TEST_CASE("HTTPS, the tunnel opens and the handshake fails: a SIGPIPE raised in 
 TEST_CASE("HTTPS through tinyproxy to a certificate the client refuses: a SIGPIPE raised in the trace callback is delivered") {
   CountingHandler handler;
   tests::TinyProxy proxy;
-  ScriptedServerOptions so;
-  so.tls_cert_file = TestPki::Get().untrusted.cert;
-  so.tls_key_file = TestPki::Get().untrusted.key;
-  ScriptedServer server(so, [](const ScriptedRequest&) { return ScriptedAnswer(); });
+  ScriptedServer server(tests::TlsOptions(TestPki::Get().untrusted), [](const ScriptedRequest&) { return ScriptedAnswer(); });
   TraceObservations seen;
   auto r = CallRaisingInTrace(Through(proxy.port(), server.endpoint("localhost")), seen);
   REQUIRE_FALSE(r.ok());
@@ -169,10 +166,7 @@ TEST_CASE("HTTPS through tinyproxy to a certificate the client refuses: a SIGPIP
 TEST_CASE("a successful HTTPS call through tinyproxy: a SIGPIPE raised in the trace callback is delivered") {
   CountingHandler handler;
   tests::TinyProxy proxy;
-  ScriptedServerOptions so;
-  so.tls_cert_file = TestPki::Get().localhost.cert;
-  so.tls_key_file = TestPki::Get().localhost.key;
-  ScriptedServer server(so, [](const ScriptedRequest& req) {
+  ScriptedServer server(tests::TlsOptions(), [](const ScriptedRequest& req) {
     ScriptedAnswer a;
     a.Add(tests::HttpAnswer(tests::SoapResult(req.Element("Email"))));
     return a;

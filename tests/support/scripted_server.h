@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "test_certs.h"
+
 namespace brightoffice::tests {
 
 /// One request as the server read it (headers, then a Content-Length body).
@@ -68,6 +70,16 @@ struct ScriptedServerOptions {
   /// TLS only: the newest protocol version offered (e.g. TLS1_2_VERSION); 0: OpenSSL's newest.
   int tls_max_version = 0;
 };
+
+/// Options of a TLS server with this certificate and key (e.g. a TestPki leaf).
+inline ScriptedServerOptions TlsOptions(const TestPki::Leaf& leaf) {
+  ScriptedServerOptions o;
+  o.tls_cert_file = leaf.cert;
+  o.tls_key_file = leaf.key;
+  return o;
+}
+/// Options of a TLS server with TestPki's `localhost` certificate (signed by the test CA).
+inline ScriptedServerOptions TlsOptions() { return TlsOptions(TestPki::Get().localhost); }
 
 class ScriptedServer {
  public:

@@ -287,9 +287,7 @@ struct Handshakes {
 };
 
 Handshakes HandshakesOver(int tls_max_version, int calls) {
-  tests::ScriptedServerOptions so;
-  so.tls_cert_file = TestPki::Get().localhost.cert;
-  so.tls_key_file = TestPki::Get().localhost.key;
+  tests::ScriptedServerOptions so = tests::TlsOptions();
   so.tls_max_version = tls_max_version;
   tests::ScriptedServer server(so, [](const tests::ScriptedRequest&) {
     tests::ScriptedAnswer a;
