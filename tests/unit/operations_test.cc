@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "brightoffice/client.h"
+#include "brightoffice/testing/fake_connection.h"
 #include "internal/operations.h"
 
 using namespace brightoffice;
@@ -164,4 +166,19 @@ TEST_CASE("Makefile.gsoap's default operation list (wsdl/operations.txt) is the 
   std::vector<std::string> described;
   for (const OperationInfo& op : kOperations) described.emplace_back(op.name);
   CHECK(listed == described);
+}
+
+TEST_CASE("FakeConnection records each call under its operation's described name") {
+  // The public test double cannot include the descriptions (they bring gSOAP): its names are
+  // kept equal to them here, in kOperations order.
+  auto fake = std::make_shared<brightoffice::testing::FakeConnection>();
+  brightoffice::Client client(fake);
+  CustomerInfo c;
+  c.email = "jane@example.com";
+  (void)client.ConfirmCustomerUserMfa(c);
+  (void)client.CustomerUserSendResetPassword(c);
+  const auto calls = fake->calls();
+  REQUIRE(calls.size() == std::size(kOperations));
+  CHECK(calls[0].operation == ConfirmCustomerUserMfaOp::kInfo.name);
+  CHECK(calls[1].operation == CustomerUserSendResetPasswordOp::kInfo.name);
 }
