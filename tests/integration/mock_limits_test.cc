@@ -8,15 +8,12 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -34,15 +31,16 @@
 #include "brightoffice/client.h"
 #include "brightoffice/testing/mock_server.h"
 #include "process.h"
+#include "program_checks.h"
 #include "time_scale.h"
 
 using namespace brightoffice;
 using brightoffice::testing::MockServer;
 using brightoffice::testing::MockServerOptions;
 using Clock = std::chrono::steady_clock;
+using brightoffice::tests::BackgroundProcess;
+using brightoffice::tests::ListeningEndpoint;
 using brightoffice::tests::TimeScale;
-
-extern char** environ;
 
 namespace {
 
@@ -241,71 +239,40 @@ double CpuSeconds(pid_t pid) {
 }
 
 // brightoffice-mock as a child process whose pid the test knows (to lower its file limit and
-// read its CPU time). SIGTERM on destruction.
+// read its CPU time). SIGTERM on destruction (BackgroundProcess).
 class MockProcess {
  public:
-  explicit MockProcess(std::vector<std::string> args) {
-    args.insert(args.begin(), kMock);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int out[2];
-    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    REQUIRE(::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out[1]);
-    out_ = out[0];
-  }
-  ~MockProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (out_ >= 0) ::close(out_);
-  }
-  pid_t pid() const { return pid_; }
+  explicit MockProcess(std::vector<std::string> args) : process_(WithMock(std::move(args))) {}
+  pid_t pid() const { return process_.pid(); }
   // The port it announced on its first line ("listening on http://127.0.0.1:PORT/...").
   int port() {
     if (port_ == 0) {
-      Received r = ReadUntil(out_, std::chrono::seconds(10),
-                             [](const std::string& b) { return b.find('\n') != std::string::npos; });
-      const std::string line = r.bytes.substr(0, r.bytes.find('\n'));
-      INFO(line);
-      REQUIRE(line.rfind("listening on http://127.0.0.1:", 0) == 0);
-      port_ = std::atoi(line.c_str() + line.rfind(':') + 1);
+      const std::string endpoint = ListeningEndpoint(process_);
+      INFO(endpoint);
+      REQUIRE(endpoint.rfind("http://127.0.0.1:", 0) == 0);
+      port_ = std::atoi(endpoint.c_str() + endpoint.rfind(':') + 1);
       REQUIRE(port_ > 0);
     }
     return port_;
   }
-  // SIGTERM; the exit status if it ends within `timeout`, else -1.
-  int Terminate(std::chrono::milliseconds timeout) {
-    ::kill(pid_, SIGTERM);
-    const auto end = Clock::now() + timeout;
-    int status = 0;
-    while (Clock::now() < end) {
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return -1;
-  }
+  // SIGTERM; the exit status if it ends within `timeout`, else -1 (and SIGKILL).
+  int Terminate(std::chrono::milliseconds timeout) { return process_.Terminate(timeout); }
   // Lets the process open `spare` more file descriptors than it has open now.
   void LimitFiles(std::size_t spare) {
-    const std::size_t open = CountEntries("/proc/" + std::to_string(pid_) + "/fd");
+    const std::size_t open = CountEntries("/proc/" + std::to_string(pid()) + "/fd");
     rlimit limit{};
-    REQUIRE(::prlimit(pid_, RLIMIT_NOFILE, nullptr, &limit) == 0);
+    REQUIRE(::prlimit(pid(), RLIMIT_NOFILE, nullptr, &limit) == 0);
     limit.rlim_cur = open + spare;
-    REQUIRE(::prlimit(pid_, RLIMIT_NOFILE, &limit, nullptr) == 0);
+    REQUIRE(::prlimit(pid(), RLIMIT_NOFILE, &limit, nullptr) == 0);
   }
 
  private:
-  pid_t pid_ = -1;
-  int out_ = -1;
+  static std::vector<std::string> WithMock(std::vector<std::string> args) {
+    args.insert(args.begin(), kMock);
+    return args;
+  }
+
+  BackgroundProcess process_;
   int port_ = 0;
 };
 

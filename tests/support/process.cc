@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -130,6 +131,29 @@ BackgroundProcess::~BackgroundProcess() {
     ::waitpid(pid_, &status, 0);
   }
   if (out_fd_ >= 0) ::close(out_fd_);
+}
+
+int BackgroundProcess::Terminate(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  int result = -1;
+  bool reaped = false;
+  while (std::chrono::steady_clock::now() < end) {
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      reaped = true;
+      result = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (!reaped) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
+  }
+  pid_ = -1;
+  return result;
 }
 
 std::string BackgroundProcess::FirstLine() {

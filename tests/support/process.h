@@ -39,11 +39,18 @@ class BackgroundProcess {
   /// signal is tied to the creating thread: create it on a thread that outlives it.
   BackgroundProcess(const std::vector<std::string>& argv, bool die_with_parent);
   ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  /// Its process id; -1 once Terminate() has reaped it.
+  pid_t pid() const { return pid_; }
+  /// SIGTERM, then waits up to `timeout`: its exit status if it exited normally within it, else
+  /// -1 (killed by a signal, or still running: then SIGKILL). Either way it is reaped.
+  int Terminate(std::chrono::milliseconds timeout);
   /// The first line the program wrote to stdout (waits up to 10 s; "" on EOF or timeout).
   std::string FirstLine();
 
  private:
-  int pid_ = -1;
+  pid_t pid_ = -1;
   int out_fd_ = -1;
 };
 
