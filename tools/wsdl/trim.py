@@ -4,10 +4,16 @@
 
     trim.py --operations "Op1 Op2" --out DIR WSDL
     trim.py --operations all --out DIR WSDL
+    trim.py --operations ... --out DIR --typemap wsdl/typemap.dat WSDL
     trim.py --list WSDL                         # the WSDL's operations, one a line
 
 Writes DIR/<name of WSDL> and every local document it imports or includes that is still
 needed, each under a flat name (references rewritten), so that wsdl2h can run in DIR.
+With --typemap, DIR/typemap.dat too: a copy of that wsdl2h type map, plus a line that maps
+the type of the SuccessCode element (whatever the WSDL calls it) to std::string. That element
+is the first xs:element named SuccessCode with a type, in the WSDL as written, otherwise in
+the other documents written (schemas before WSDLs, by name); its type is named with the
+prefix the type map gives the type's namespace (none given: a warning, and no line).
 
 What is kept of the WSDL and the documents it imports (wsdl:import, xs:import, xs:include):
   - in every portType and every binding: the named operations only; their messages (input,
@@ -33,6 +39,7 @@ An operation that is not in the WSDL is an error that names it (exit 2).
 import argparse
 import difflib
 import os
+import re
 import sys
 
 from lxml import etree
@@ -298,7 +305,8 @@ def drop_unused_namespace_declarations(ds, kept_namespaces):
 
 
 def write(ds, out_dir):
-    """Writes every referenced document under its flat name, references rewritten."""
+    """Writes every referenced document under its flat name, references rewritten; the Docs
+    written, in the order written."""
     os.makedirs(out_dir, exist_ok=True)
     reachable = []
     queue = [ds.main]
@@ -311,12 +319,53 @@ def write(ds, out_dir):
             if ref.target is not None and is_attached(ref.el, doc):
                 ref.el.set(ref.attr, ref.target.name)
                 queue.append(ref.target)
-    written = []
     for doc in reachable:
-        path = os.path.join(out_dir, doc.name)
-        doc.tree.write(path, xml_declaration=True, encoding="utf-8")
-        written.append(doc.name)
-    return written
+        doc.tree.write(os.path.join(out_dir, doc.name), xml_declaration=True, encoding="utf-8")
+    return reachable
+
+
+def success_code_type(ds, docs):
+    """(namespace, local) of the type of the first xs:element named SuccessCode that has a
+    type: in the WSDL, otherwise in the other documents of docs (schemas before WSDLs, each
+    by name); None when there is none."""
+    others = sorted((d for d in docs if d is not ds.main), key=lambda d: (not d.name.endswith(".xsd"), d.name))
+    for doc in [ds.main] + others:
+        for el in doc.root.iter(q(XS, "element")):
+            if el.get("name") == "SuccessCode" and el.get("type"):
+                return W.resolve_qname(el, el.get("type"))
+    return None
+
+
+def typemap_prefixes(text):
+    """namespace -> prefix, from the `prefix = "namespace"` lines of a wsdl2h type map."""
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"]*)"', line)
+        if m:
+            out.setdefault(m.group(2), m.group(1))
+    return out
+
+
+def write_typemap(src, dst, ds, docs):
+    """src copied to dst, plus the line that maps the SuccessCode element's type to
+    std::string (wsdl2h then reads any code as text, a code it does not know included)."""
+    try:
+        with open(src, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise W.WsdlError("cannot read %s: %s" % (src, e.strerror))
+    found = success_code_type(ds, docs)
+    if found is not None and found[0] not in W.BUILTIN_NAMESPACES:
+        prefix = typemap_prefixes(data.decode("utf-8", "replace")).get(found[0])
+        if prefix is None:
+            print("trim: warning: %s gives the namespace %s of SuccessCode's type %s no prefix: SuccessCode "
+                  "stays as wsdl2h maps it" % (src, found[0], found[1]), file=sys.stderr)
+        else:
+            name = "%s__%s" % (prefix, found[1])
+            data += ("\n# derived by Makefile.gsoap from the WSDL: SuccessCode as text\n"
+                     "%s = typedef std::string %s; | %s | %s\n" % (name, name, name, name)).encode("utf-8")
+    with open(dst, "wb") as f:
+        f.write(data)
 
 
 def is_attached(el, doc):
@@ -333,6 +382,8 @@ def main(argv=None):
     ap.add_argument("--out", help="folder to write the WSDL and its documents into")
     ap.add_argument("--list", action="store_true", help="print the WSDL's operations and exit")
     ap.add_argument("--name", help="file name of the WSDL in --out (default: its own)")
+    ap.add_argument("--typemap", help="a wsdl2h type map to write into --out as typemap.dat, with a line that "
+                                      "maps the SuccessCode element's type to std::string")
     ap.add_argument("wsdl")
     args = ap.parse_args(argv)
     try:
@@ -350,9 +401,11 @@ def main(argv=None):
         if requested != ["all"]:
             trim(ds, ops)
         written = write(ds, args.out)
+        if args.typemap:
+            write_typemap(args.typemap, os.path.join(args.out, "typemap.dat"), ds, written)
         print("trim: kept %d of %d operations: %s" % (
             len(ops), total, " ".join(ops) if len(ops) <= 8 else "%s ..." % " ".join(ops[:8])))
-        print("trim: wrote %s into %s" % (", ".join(written), args.out))
+        print("trim: wrote %s into %s" % (", ".join(d.name for d in written), args.out))
         return 0
     except W.WsdlError as e:
         print("trim: %s" % e, file=sys.stderr)
