@@ -8,7 +8,6 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian 12 packages the build and the tests need.
 DEB_PACKAGES := g++ cmake make pkg-config gsoap libgsoap-dev libssl-dev zlib1g-dev openssl \
@@ -48,13 +47,7 @@ interop: deps interop-deps
 	cd $(BUILD_DIR) && ctest -L interop --output-on-failure -j $(JOBS)
 
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing missing Debian packages:" $$missing; \
-	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@bash tools/ci/apt-install-missing.sh $(DEB_PACKAGES)
 
 # TARGETS=...: only those (make demo builds the command-line tool alone); default: everything.
 build:

@@ -58,17 +58,9 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 log() { echo "[engine-costs $(date -u +%H:%M:%S)] $*" >&2; }
 
-# --- dependencies (Makefile's DEB_PACKAGES lists them too) -----------------------------------------
-SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-need=()
-for p in valgrind strace openssl util-linux python3 libbenchmark-dev; do
-  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  log "installing Debian packages: ${need[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >&2
-fi
+# --- dependencies (Makefile's DEB_PACKAGES lists them too, but util-linux; `make deps` would --------
+# install much more)
+bash "$root/tools/ci/apt-install-missing.sh" --tag engine-costs valgrind strace openssl util-linux python3 libbenchmark-dev
 
 # --- build ---------------------------------------------------------------------------------------
 log "building in $build"

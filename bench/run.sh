@@ -40,16 +40,7 @@ started=$(date +%s)
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 
 # --- dependencies (CI machines start clean) ------------------------------------------------------
-SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-need=()
-for p in libbenchmark-dev python3-zeep util-linux openssl; do
-  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  log "installing Debian packages: ${need[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
-fi
+bash "$root/tools/ci/apt-install-missing.sh" --tag bench libbenchmark-dev python3-zeep util-linux openssl
 node_ok=0
 if command -v node >/dev/null 2>&1; then
   # soap 1.13.0 needs Node >= 20.19

@@ -9,27 +9,17 @@
 # match the lock file.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+root="$(cd "$here/../.." && pwd)"
 
 DEB_PACKAGES="mono-runtime mono-mcs libmono-system-web4.0-cil libmono-system-web-services4.0-cil
-  libmono-system-data4.0-cil python3-zeep python3-lxml libxml2-utils curl nodejs npm"
-missing=""
-for p in $DEB_PACKAGES; do
-  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing="$missing $p"
-done
+  libmono-system-data4.0-cil python3-zeep python3-lxml libxml2-utils curl"
 # nodejs/npm may come from outside Debian's packages (e.g. a node install on PATH): only ask
 # apt for them when there is no working node/npm at all.
-if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
-  missing="$(for p in $missing; do case "$p" in nodejs|npm) ;; *) echo "$p" ;; esac; done)"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  DEB_PACKAGES="$DEB_PACKAGES nodejs npm"
 fi
-missing="$(echo $missing)"
-if [ -n "$missing" ]; then
-  echo "install-deps: installing Debian packages: $missing"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
-else
-  echo "install-deps: Debian packages already installed"
-fi
+# shellcheck disable=SC2086  # a list of package names
+bash "$root/tools/ci/apt-install-missing.sh" --tag install-deps $DEB_PACKAGES
 
 # node-soap: soap@1.13.0 needs Node >= 20.19.0 (its "engines").
 node_version="$(node --version | sed 's/^v//')"
