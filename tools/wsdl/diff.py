@@ -273,22 +273,14 @@ class Model:
         io = op.find(q(WSDL, tag))
         if io is None or not io.get("message"):
             return None
-        msg = self.ds.get(("message",) + W.resolve_qname(io, io.get("message")))
-        if msg is None:
+        parts = self.ds.message_parts(("message",) + W.resolve_qname(io, io.get("message")))
+        if parts is None:
             raise CannotCompare("message %s of operation %s is defined nowhere" % (io.get("message"), op.get("name")))
-        out = []
-        for part in msg.findall(q(WSDL, "part")):
-            if part.get("element"):
-                out.append((part.get("name"), ("element",) + W.resolve_qname(part, part.get("element"))))
-            elif part.get("type"):
-                out.append((part.get("name"), ("type",) + W.resolve_qname(part, part.get("type"))))
-        return out
+        return [(part, element or type_) for part, element, type_ in parts if element or type_]
 
     def bindings_of(self, pt_key, name):
         out = {}
-        for key, b in self.ds.bindings():
-            if ("portType",) + W.resolve_qname(b, b.get("type", "")) != pt_key:
-                continue
+        for key, b in self.ds.bindings_of(pt_key):
             if b.find(q(SOAP11, "binding")) is not None:
                 ns, label = SOAP11, "SOAP 1.1"
             elif b.find(q(SOAP12, "binding")) is not None:

@@ -99,6 +99,14 @@ class Reach:
             self.order.append(k)
             stack.append(iter(self.children(k, el)))
 
+    def visit_message(self, msg_key, via):
+        """A message, then the element or type of each of its parts."""
+        self.visit(msg_key, via)
+        for _, element, type_ in self.ds.message_parts(msg_key) or []:
+            for k in (element, type_):
+                if k is not None:
+                    self.visit(k, msg_key)
+
     def children(self, key, el):
         if key[0] in ("message", "portType", "binding", "service"):
             return []  # WSDL components are walked by the caller
@@ -164,18 +172,10 @@ def trim(docset, keep_ops):
                 continue
             kept_port_types.add(key)
             for mk in message_keys(op):
-                reach.visit(mk, None)
-                msg = ds.get(mk)
-                if msg is None:
-                    continue
-                for part in msg.findall(q(WSDL, "part")):
-                    for attr, space in (("element", "element"), ("type", "type")):
-                        if part.get(attr):
-                            reach.visit((space,) + W.resolve_qname(part, part.get(attr)), mk)
+                reach.visit_message(mk, None)
     kept_bindings = set()
     for key, b in ds.bindings():
-        pt_key = ("portType",) + W.resolve_qname(b, b.get("type", ""))
-        if pt_key not in kept_port_types:
+        if ds.port_type_of(b) not in kept_port_types:
             continue
         kept_bindings.add(key)
         for op in list(b.findall(q(WSDL, "operation"))):
@@ -185,14 +185,7 @@ def trim(docset, keep_ops):
             # Header messages (soap:header / soap12:header message="...").
             for h in op.iter(q(SOAP11, "header"), q(SOAP12, "header"), q(SOAP11, "headerfault"), q(SOAP12, "headerfault")):
                 if h.get("message"):
-                    mk = ("message",) + W.resolve_qname(h, h.get("message"))
-                    reach.visit(mk, key)
-                    msg = ds.get(mk)
-                    for part in (msg.findall(q(WSDL, "part")) if msg is not None else []):
-                        if part.get("element"):
-                            reach.visit(("element",) + W.resolve_qname(part, part.get("element")), mk)
-                        if part.get("type"):
-                            reach.visit(("type",) + W.resolve_qname(part, part.get("type")), mk)
+                    reach.visit_message(("message",) + W.resolve_qname(h, h.get("message")), key)
         reach.visit(key, None)
     reach.close_over_derivations()
     reach.check()

@@ -301,6 +301,28 @@ class DocSet:
     def bindings(self):
         return [(k, self.get(k)) for k in self.component_order if k[0] == "binding"]
 
+    @staticmethod
+    def port_type_of(binding):
+        """The key of the portType that a binding (its element) binds."""
+        return ("portType",) + resolve_qname(binding, binding.get("type", ""))
+
+    def bindings_of(self, pt_key):
+        """(key, element) of each binding of the portType pt_key, in document order."""
+        return [(k, b) for k, b in self.bindings() if self.port_type_of(b) == pt_key]
+
+    def message_parts(self, msg_key):
+        """(part name, element key or None, type key or None) of each part of the message
+        msg_key, in document order; None when the message is defined nowhere."""
+        msg = self.get(msg_key)
+        if msg is None:
+            return None
+        out = []
+        for part in msg.findall(q(WSDL, "part")):
+            element = ("element",) + resolve_qname(part, part.get("element")) if part.get("element") else None
+            type_ = ("type",) + resolve_qname(part, part.get("type")) if part.get("type") else None
+            out.append((part.get("name"), element, type_))
+        return out
+
     def operations(self):
         """Operation names of every portType, in document order, without repeats."""
         seen = []
