@@ -100,12 +100,6 @@ void CheckRefused(const ChildResult& r, bool as_json) {
   }
 }
 
-ScriptedAnswer Success(const ScriptedRequest& r) {
-  ScriptedAnswer a;
-  a.Add(brightoffice::tests::HttpAnswer(brightoffice::tests::SoapResult(r.Element("Email"))));
-  return a;
-}
-
 std::string Port(const ScriptedServer& s) { return std::to_string(s.port()); }
 
 }  // namespace
@@ -129,7 +123,7 @@ TEST_CASE("CLI: an endpoint with an empty host: exit 2, nothing else on stdout, 
 }
 
 TEST_CASE("CLI: '@', a port above 65535 or with junk: exit 2, no connection anywhere, a proxy included") {
-  ScriptedServer before(Success), after(Success), proxy(Success);
+  ScriptedServer before(brightoffice::tests::TaggedScript()), after(brightoffice::tests::TaggedScript()), proxy(brightoffice::tests::TaggedScript());
   const std::string a = "127.0.0.1:" + Port(before), b = "127.0.0.1:" + Port(after);
   const std::string proxy_url = "http://127.0.0.1:" + Port(proxy);
   const std::vector<std::string> endpoints = {
@@ -153,7 +147,7 @@ TEST_CASE("CLI: '@', a port above 65535 or with junk: exit 2, no connection anyw
 }
 
 TEST_CASE("CLI: 1023 characters reach the request line intact, 1024 are refused") {
-  ScriptedServer server(Success);
+  ScriptedServer server(brightoffice::tests::TaggedScript());
   const std::string head = "http://127.0.0.1:" + Port(server) + kPath + "?pad=";
   const std::string endpoint = head + std::string(1023 - head.size(), 'z');
   const ChildResult ok = Confirm({"--endpoint", endpoint, "--json"});
@@ -166,7 +160,7 @@ TEST_CASE("CLI: 1023 characters reach the request line intact, 1024 are refused"
 }
 
 TEST_CASE("CLI: upper-case schemes and hosts work, with proxies and NO_PROXY") {
-  ScriptedServer server(Success), proxy(Success);
+  ScriptedServer server(brightoffice::tests::TaggedScript()), proxy(brightoffice::tests::TaggedScript());
   const std::string proxy_url = "http://127.0.0.1:" + Port(proxy);
   {
     const ChildResult r = Confirm({"--endpoint", "HTTP://127.0.0.1:" + Port(server) + kPath, "--json"});
@@ -191,7 +185,7 @@ TEST_CASE("CLI: upper-case schemes and hosts work, with proxies and NO_PROXY") {
   }
   {  // An HTTPS:// endpoint in upper case is HTTPS: TLS, through HTTPS_PROXY's tunnel when set.
     const auto& pki = TestPki::Get();
-    ScriptedServer secure(brightoffice::tests::TlsOptions(pki.localhost), Success);
+    ScriptedServer secure(brightoffice::tests::TlsOptions(pki.localhost), brightoffice::tests::TaggedScript());
     const ChildResult r = Confirm({"--endpoint", "HTTPS://localhost:" + Port(secure) + kPath, "--ca-file", pki.ca_file, "--json"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
@@ -200,7 +194,7 @@ TEST_CASE("CLI: upper-case schemes and hosts work, with proxies and NO_PROXY") {
 }
 
 TEST_CASE("CLI: proxy URLs by the same host and port rules, never quoting their password") {
-  ScriptedServer server(Success);
+  ScriptedServer server(brightoffice::tests::TaggedScript());
   const std::string endpoint = "http://127.0.0.1:" + Port(server) + kPath;
   const std::vector<std::string> bad = {
       "http://proxyuser:S3cretProxyPw@127.0.0.1:99999",  "http://proxyuser:S3cretProxyPw@127.0.0.1:80junk",
@@ -226,7 +220,7 @@ TEST_CASE("CLI: proxy URLs by the same host and port rules, never quoting their 
 TEST_CASE("CLI: a certificate whose subject carries a secret is refused without showing it") {
   const auto& pki = TestPki::Get();
   const auto leaf = pki.MakeLeaf("cli-secret-subject", "api-secret", "424242", TestPki::Signer::kSelf);
-  ScriptedServer server(brightoffice::tests::TlsOptions(leaf), Success);
+  ScriptedServer server(brightoffice::tests::TlsOptions(leaf), brightoffice::tests::TaggedScript());
   for (bool as_json : {false, true}) {
     std::vector<std::string> args = {"--endpoint", server.endpoint("localhost"), "--ca-file", pki.ca_file, "--trace"};
     if (as_json) args.push_back("--json");
@@ -246,10 +240,7 @@ TEST_CASE("CLI --json: every failure object has requestMayHaveBeenSent, a JSON b
     bool sent;
   };
   ScriptedServer fault([](const ScriptedRequest&) {
-    ScriptedAnswer a;
-    a.Add(brightoffice::tests::HttpAnswer(brightoffice::tests::SoapFault("no"), 500));
-    a.then = ScriptedAnswer::Then::kClose;
-    return a;
+    return ScriptedAnswer::Once(brightoffice::tests::HttpAnswer(brightoffice::tests::SoapFault("no"), 500));
   });
   ScriptedServer silent([](const ScriptedRequest&) {
     ScriptedAnswer a;

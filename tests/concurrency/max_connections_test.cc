@@ -34,15 +34,6 @@ using std::chrono::milliseconds;
 
 namespace {
 
-// Each answer `delay` after its request, tagged with the request's e-mail; keep-alive.
-ScriptedServer::Script SlowTagged(milliseconds delay) {
-  return [delay](const ScriptedRequest& r) {
-    ScriptedAnswer a;
-    a.Add(tests::HttpAnswer(tests::SoapResult(r.Element("Email"))), delay);
-    return a;
-  };
-}
-
 std::string Email(int i) { return "caller" + std::to_string(i) + "@example.com"; }
 
 StatusOr<ServiceResult> Call(const Client& client, const std::string& email) {
@@ -95,7 +86,7 @@ TEST_CASE("the default bound is documented and positive") {
 }
 
 TEST_CASE("40 concurrent callers, max_connections = 4: never more than 4 connections, every call succeeds") {
-  ScriptedServer server(SlowTagged(milliseconds(100)));
+  ScriptedServer server(tests::TaggedScript(milliseconds(100)));
   Options o;
   o.endpoint = server.endpoint();
   o.max_connections = 4;
@@ -115,7 +106,7 @@ TEST_CASE("40 concurrent callers, max_connections = 4: never more than 4 connect
 }
 
 TEST_CASE("over HTTPS too: 40 callers, max_connections = 4") {
-  ScriptedServer server(tests::TlsOptions(), SlowTagged(milliseconds(50)));
+  ScriptedServer server(tests::TlsOptions(), tests::TaggedScript(milliseconds(50)));
   Options o;
   o.endpoint = server.endpoint("localhost");
   o.ca_file = TestPki::Get().ca_file;
@@ -132,7 +123,7 @@ TEST_CASE("over HTTPS too: 40 callers, max_connections = 4") {
 }
 
 TEST_CASE("max_connections = 1: callers take turns, each within its deadline") {
-  ScriptedServer server(SlowTagged(milliseconds(100)));
+  ScriptedServer server(tests::TaggedScript(milliseconds(100)));
   Options o;
   o.endpoint = server.endpoint();
   o.max_connections = 1;
@@ -157,7 +148,7 @@ TEST_CASE("max_connections = 1: callers take turns, each within its deadline") {
 TEST_CASE("a caller whose deadline passes while it waits for a connection: kTimeout, nothing sent") {
   const char kSlowName[] = "slow-first-lookup.brightoffice.test";
   tests::FakeResolve(kSlowName, {"127.0.0.1"}, milliseconds(3000));
-  ScriptedServer server(SlowTagged(milliseconds(0)));
+  ScriptedServer server(tests::TaggedScript(milliseconds(0)));
   Options o;
   o.endpoint = std::string("http://") + kSlowName + ":" + std::to_string(server.port()) + "/Webservices/BrightOfficeAPI.asmx";
   o.max_connections = 1;
@@ -187,7 +178,7 @@ TEST_CASE("a caller whose deadline passes while it waits for a connection: kTime
 }
 
 TEST_CASE("max_connections = 1 and a slow server: the second caller waits its turn and succeeds") {
-  ScriptedServer server(SlowTagged(milliseconds(1000)));
+  ScriptedServer server(tests::TaggedScript(milliseconds(1000)));
   Options o;
   o.endpoint = server.endpoint();
   o.max_connections = 1;
@@ -218,13 +209,12 @@ TEST_CASE("max_connections = 1 and a slow server: the second caller waits its tu
 TEST_CASE("failed calls give their connection back: max_connections = 1, failures then a success") {
   // Requests with MFA code "close" are read and the connection closed without an answer.
   ScriptedServer server([](const ScriptedRequest& r) {
-    ScriptedAnswer a;
     if (r.Element("MFACode") == "close") {
+      ScriptedAnswer a;
       a.then = ScriptedAnswer::Then::kClose;
-    } else {
-      a.Add(tests::HttpAnswer(tests::SoapResult(r.Element("Email"))));
+      return a;
     }
-    return a;
+    return tests::TaggedAnswer(r);
   });
   Options o;
   o.endpoint = server.endpoint();

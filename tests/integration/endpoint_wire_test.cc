@@ -28,12 +28,6 @@ namespace {
 
 constexpr char kPath[] = "/Webservices/BrightOfficeAPI.asmx";
 
-ScriptedAnswer Success(const ScriptedRequest& r) {
-  ScriptedAnswer a;
-  a.Add(tests::HttpAnswer(tests::SoapResult(r.Element("Email"))));
-  return a;
-}
-
 CustomerInfo Jane() {
   CustomerInfo c;
   c.email = "jane@example.com";
@@ -97,7 +91,7 @@ TEST_CASE("an endpoint with an empty host: invalid_argument, nothing written to 
 }
 
 TEST_CASE("an '@' in the endpoint sends nothing anywhere") {
-  ScriptedServer before(Success), after(Success);
+  ScriptedServer before(tests::TaggedScript()), after(tests::TaggedScript());
   const std::string a = "127.0.0.1:" + Port(before), b = "127.0.0.1:" + Port(after);
   const std::vector<std::string> endpoints = {
       "http://" + a + "/x@" + b + "/y",
@@ -124,7 +118,7 @@ TEST_CASE("an '@' in the endpoint sends nothing anywhere") {
 }
 
 TEST_CASE("a percent-encoded '@' (%40) is path text: the request goes to the host before it, the path intact") {
-  ScriptedServer before(Success), after(Success);
+  ScriptedServer before(tests::TaggedScript()), after(tests::TaggedScript());
   const std::string path = "/x%40127.0.0.1:" + Port(after) + "/y";
   auto r = Use("http://127.0.0.1:" + Port(before) + path);
   INFO(r.status().ToString());
@@ -135,7 +129,7 @@ TEST_CASE("a percent-encoded '@' (%40) is path text: the request goes to the hos
 }
 
 TEST_CASE("a port above 65535 or with trailing junk is refused and reaches no port") {
-  ScriptedServer server(Success);
+  ScriptedServer server(tests::TaggedScript());
   const int p = server.port();
   const std::vector<std::string> endpoints = {
       "http://127.0.0.1:" + std::to_string(p + 65536) + kPath,
@@ -166,7 +160,7 @@ TEST_CASE("a port above 65535 or with trailing junk is refused and reaches no po
 }
 
 TEST_CASE("an endpoint of 1023 characters reaches the request line intact; 1024 are refused") {
-  ScriptedServer server(Success);
+  ScriptedServer server(tests::TaggedScript());
   const std::string head = "http://127.0.0.1:" + Port(server) + kPath + "?pad=";
   for (const char fill : {'a', '9', '~'}) {
     const std::string endpoint = head + std::string(1023 - head.size(), fill);
@@ -186,7 +180,7 @@ TEST_CASE("an endpoint of 1023 characters reaches the request line intact; 1024 
 }
 
 TEST_CASE("through an HTTP proxy, an endpoint of 1023 characters reaches the proxy's request line intact") {
-  ScriptedServer proxy(Success);  // answers as if it had forwarded the request
+  ScriptedServer proxy(tests::TaggedScript());  // answers as if it had forwarded the request
   const std::string head = "http://127.0.0.1:9" + std::string(kPath) + "?pad=";
   const std::string endpoint = head + std::string(1023 - head.size(), 'b');
   Options o;
@@ -200,7 +194,7 @@ TEST_CASE("through an HTTP proxy, an endpoint of 1023 characters reaches the pro
 }
 
 TEST_CASE("the scheme and the host in upper or mixed case work") {
-  ScriptedServer server(Success);
+  ScriptedServer server(tests::TaggedScript());
   for (const char* scheme : {"HTTP", "Http", "hTTp"}) {
     CAPTURE(std::string(scheme));
     auto r = Use(std::string(scheme) + "://127.0.0.1:" + Port(server) + kPath);
@@ -213,7 +207,7 @@ TEST_CASE("the scheme and the host in upper or mixed case work") {
   CHECK(server.requests().size() == 4);
 
   const auto& pki = tests::TestPki::Get();
-  ScriptedServer secure(tests::TlsOptions(pki.localhost), Success);
+  ScriptedServer secure(tests::TlsOptions(pki.localhost), tests::TaggedScript());
   Options o;
   o.ca_file = pki.ca_file;
   for (const std::string& endpoint : {"HTTPS://localhost:" + Port(secure) + kPath, "HtTpS://LocalHost:" + Port(secure) + kPath}) {

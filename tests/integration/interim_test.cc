@@ -34,8 +34,6 @@ const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 const std::string kProcessing = "HTTP/1.1 102 Processing\r\n\r\n";
 const std::string kEarlyHints = "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n";
 
-std::string Final(const ScriptedRequest& r) { return tests::HttpAnswer(tests::SoapResult(r.Element("Email"))); }
-
 struct Outcome {
   StatusOr<ServiceResult> result = Status(ErrorKind::kMalformedResponse, "not called");
   std::string trace;
@@ -81,7 +79,7 @@ TEST_CASE("a 100 Continue in its own TCP segment before the 200: the call succee
   ScriptedServer server([](const ScriptedRequest& r) {
     ScriptedAnswer a;
     a.Add(kContinue);
-    a.Add(Final(r), milliseconds(50));
+    a.Add(tests::TaggedHttpAnswer(r), milliseconds(50));
     return a;
   });
   std::string trace;
@@ -97,7 +95,7 @@ TEST_CASE("a 100 Continue in its own TCP segment before the 200: the call succee
 TEST_CASE("a 100 Continue in the same segment as the 200") {
   ScriptedServer server([](const ScriptedRequest& r) {
     ScriptedAnswer a;
-    a.Add(kContinue + Final(r));
+    a.Add(kContinue + tests::TaggedHttpAnswer(r));
     return a;
   });
   std::string trace;
@@ -111,7 +109,7 @@ TEST_CASE("a 100 Continue and the 200's head split at every byte, the halves 15 
   // The n-th request's answer is split after byte n of (interim answer + final answer).
   std::atomic<std::size_t> head_length{0};
   ScriptedServer server([&head_length](const ScriptedRequest& r) {
-    const std::string bytes = kContinue + Final(r);
+    const std::string bytes = kContinue + tests::TaggedHttpAnswer(r);
     head_length = kContinue.size() + bytes.substr(kContinue.size()).find("\r\n\r\n") + 4;
     const std::size_t at = static_cast<std::size_t>(r.index);
     ScriptedAnswer a;
@@ -141,7 +139,7 @@ TEST_CASE("a 100 Continue arriving one byte per segment") {
   ScriptedServer server([](const ScriptedRequest& r) {
     ScriptedAnswer a;
     for (char ch : kContinue) a.Add(std::string(1, ch), milliseconds(3));
-    a.Add(Final(r), milliseconds(3));
+    a.Add(tests::TaggedHttpAnswer(r), milliseconds(3));
     return a;
   });
   std::string trace;
@@ -155,7 +153,7 @@ TEST_CASE("102 Processing, then the 200") {
     ScriptedServer server([separate](const ScriptedRequest& r) {
       ScriptedAnswer a;
       a.Add(kProcessing);
-      a.Add(Final(r), milliseconds(separate ? 100 : 0));
+      a.Add(tests::TaggedHttpAnswer(r), milliseconds(separate ? 100 : 0));
       return a;
     });
     std::string trace;
@@ -173,7 +171,7 @@ TEST_CASE("several interim answers in a row, with headers, each in its own segme
     a.Add(kProcessing, milliseconds(30));
     a.Add(kEarlyHints, milliseconds(30));
     a.Add(kProcessing + kProcessing, milliseconds(30));
-    a.Add(Final(r), milliseconds(30));
+    a.Add(tests::TaggedHttpAnswer(r), milliseconds(30));
     return a;
   });
   std::string trace;
@@ -189,7 +187,7 @@ TEST_CASE("twenty 102 Processing, 50 ms apart, within the deadline: the call suc
   ScriptedServer server([](const ScriptedRequest& r) {
     ScriptedAnswer a;
     for (int i = 0; i < 20; ++i) a.Add(kProcessing, milliseconds(50));
-    a.Add(Final(r), milliseconds(50));
+    a.Add(tests::TaggedHttpAnswer(r), milliseconds(50));
     return a;
   });
   std::string trace;
@@ -267,7 +265,7 @@ TEST_CASE("interim answers over SOAP 1.2 and over HTTPS (the interim answer in a
       ScriptedAnswer a;
       a.Add(kContinue);
       a.Add(kProcessing, milliseconds(30));
-      a.Add(Final(r), milliseconds(30));
+      a.Add(tests::TaggedHttpAnswer(r), milliseconds(30));
       return a;
     });
     std::string trace;

@@ -179,11 +179,7 @@ TEST_CASE("the fake resolver works: a name with a refusing address, then a servi
   // 127.0.0.2:port refuses (nothing listens there), 127.0.0.3:port answers.
   ScriptedServerOptions so;
   so.address = "127.0.0.3";
-  ScriptedServer server(so, [](const ScriptedRequest& r) {
-    ScriptedAnswer a;
-    a.Add(tests::HttpAnswer(tests::SoapResult(r.Element("Email"))));
-    return a;
-  });
+  ScriptedServer server(so, tests::TaggedScript());
   tests::FakeResolve(kMultiHost, {"127.0.0.2", "127.0.0.3"});
   const Timed t = Call(Base(std::string("http://") + kMultiHost + ":" + std::to_string(server.port()) +
                             "/Webservices/BrightOfficeAPI.asmx"));

@@ -38,14 +38,11 @@ namespace {
 
 ScriptedServerOptions Tls() { return tests::TlsOptions(); }
 
-// Answers each request with its own e-mail as the Message.
+// Answers each request with its own e-mail as the Message (tests::TaggedAnswer).
 ScriptedAnswer Tagged(const ScriptedRequest& request, bool connection_close_header, ScriptedAnswer::Then then) {
-  ScriptedAnswer a;
   std::vector<std::string> extra;
   if (connection_close_header) extra.push_back("Connection: close");
-  a.Add(tests::HttpAnswer(tests::SoapResult(request.Element("Email")), 200, extra));
-  a.then = then;
-  return a;
+  return tests::TaggedAnswer(request, milliseconds(0), then, extra);
 }
 
 Client MakeClient(const TinyProxy& proxy, const ScriptedServer& server, Options o = Options()) {

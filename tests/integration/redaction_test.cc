@@ -184,11 +184,8 @@ TEST_CASE("every secret, echoed in every place and every spelling, shows nowhere
   std::string answer;
   std::size_t calls = 0;
   ScriptedServer server([&](const ScriptedRequest&) {
-    ScriptedAnswer a;
     std::lock_guard<std::mutex> lock(mu);
-    a.Add(answer);
-    a.then = ScriptedAnswer::Then::kClose;
-    return a;
+    return ScriptedAnswer::Once(answer);
   });
   for (const std::string& place : Places()) {
     for (const std::string& style : Styles()) {
@@ -242,12 +239,7 @@ TEST_CASE("an undefined entity named after a secret: refused, saying so, without
           body = tests::HttpAnswer(Envelope(kEnv11, "<soap:Fault><faultcode>soap:Server</faultcode><faultstring>" + ref +
                                                         "</faultstring></soap:Fault>"), 500);
         }
-        ScriptedServer server([body](const ScriptedRequest&) {
-          ScriptedAnswer a;
-          a.Add(body);
-          a.then = ScriptedAnswer::Then::kClose;
-          return a;
-        });
+        ScriptedServer server([body](const ScriptedRequest&) { return ScriptedAnswer::Once(body); });
         Options o;
         o.endpoint = server.endpoint();
         CAPTURE(ref);
@@ -306,11 +298,8 @@ TEST_CASE("the proxy password echoed by a proxy's answer to CONNECT shows nowher
   for (const std::string& style : Styles()) {
     const std::string echo = Spell(password, style);
     ScriptedServer proxy([echo](const ScriptedRequest&) {
-      ScriptedAnswer a;
-      a.Add("HTTP/1.1 407 Denied " + echo + "\r\nX-Echo: " + echo + "\r\nContent-Length: " +
-            std::to_string(echo.size()) + "\r\n\r\n" + echo);
-      a.then = ScriptedAnswer::Then::kClose;
-      return a;
+      return ScriptedAnswer::Once("HTTP/1.1 407 Denied " + echo + "\r\nX-Echo: " + echo + "\r\nContent-Length: " +
+                                  std::to_string(echo.size()) + "\r\n\r\n" + echo);
     });
     Options o;
     o.endpoint = "https://localhost:9/Webservices/BrightOfficeAPI.asmx";

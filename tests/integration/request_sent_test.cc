@@ -69,13 +69,6 @@ void Check(const StatusOr<ServiceResult>& r, ErrorKind kind, bool may_have_been_
   }
 }
 
-ScriptedAnswer Reply(std::string bytes, ScriptedAnswer::Then then = ScriptedAnswer::Then::kClose) {
-  ScriptedAnswer a;
-  a.Add(std::move(bytes));
-  a.then = then;
-  return a;
-}
-
 }  // namespace
 
 TEST_CASE("nothing left the client: request_may_have_been_sent() is false") {
@@ -118,7 +111,7 @@ TEST_CASE("nothing left the client: request_may_have_been_sent() is false") {
     CHECK(server.requests().empty());
   }
   SUBCASE("https:// to a plain HTTP server") {
-    ScriptedServer server([](const ScriptedRequest&) { return Reply(tests::HttpAnswer("x")); });
+    ScriptedServer server([](const ScriptedRequest&) { return ScriptedAnswer::Once(tests::HttpAnswer("x")); });
     auto r = Call(To("https://127.0.0.1:" + std::to_string(server.port()) + "/x"));
     REQUIRE_FALSE(r.ok());
     CHECK_FALSE(r.status().request_may_have_been_sent());
@@ -131,7 +124,7 @@ TEST_CASE("nothing left the client: request_may_have_been_sent() is false") {
   }
   SUBCASE("a proxy answering 407 to CONNECT") {
     ScriptedServer proxy([](const ScriptedRequest&) {
-      return Reply("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\nContent-Length: 0\r\n\r\n");
+      return ScriptedAnswer::Once("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\nContent-Length: 0\r\n\r\n");
     });
     Options o = To("https://localhost:9/Webservices/BrightOfficeAPI.asmx");
     o.proxy_host = "127.0.0.1";
@@ -148,7 +141,7 @@ TEST_CASE("nothing left the client: request_may_have_been_sent() is false") {
     CHECK(server.connections() == 0);
   }
   SUBCASE("a proxy that never answers CONNECT: timeout") {
-    ScriptedServer proxy([](const ScriptedRequest&) { return Reply("", ScriptedAnswer::Then::kHold); });
+    ScriptedServer proxy([](const ScriptedRequest&) { return ScriptedAnswer::Once("", ScriptedAnswer::Then::kHold); });
     Options o = To("https://localhost:9/Webservices/BrightOfficeAPI.asmx");
     o.proxy_host = "127.0.0.1";
     o.proxy_port = proxy.port();
@@ -158,40 +151,40 @@ TEST_CASE("nothing left the client: request_may_have_been_sent() is false") {
 
 TEST_CASE("the request may have arrived: request_may_have_been_sent() is true") {
   SUBCASE("a timeout after sending") {
-    ScriptedServer server([](const ScriptedRequest&) { return Reply("", ScriptedAnswer::Then::kHold); });
+    ScriptedServer server([](const ScriptedRequest&) { return ScriptedAnswer::Once("", ScriptedAnswer::Then::kHold); });
     Check(Call(To(server.endpoint())), ErrorKind::kTimeout, true);
     CHECK(server.requests().size() == 1);
   }
   SUBCASE("a timeout while the answer arrives") {
     ScriptedServer server([](const ScriptedRequest&) {
-      return Reply("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n<?xml", ScriptedAnswer::Then::kHold);
+      return ScriptedAnswer::Once("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n<?xml", ScriptedAnswer::Then::kHold);
     });
     Check(Call(To(server.endpoint())), ErrorKind::kTimeout, true);
   }
   SUBCASE("a SOAP fault with HTTP 500") {
-    ScriptedServer server([](const ScriptedRequest&) { return Reply(tests::HttpAnswer(tests::SoapFault("no"), 500)); });
+    ScriptedServer server([](const ScriptedRequest&) { return ScriptedAnswer::Once(tests::HttpAnswer(tests::SoapFault("no"), 500)); });
     Check(Call(To(server.endpoint())), ErrorKind::kSoapFault, true);
   }
   SUBCASE("an HTTP error") {
-    ScriptedServer server([](const ScriptedRequest&) { return Reply(tests::HttpAnswer("<html/>", 404)); });
+    ScriptedServer server([](const ScriptedRequest&) { return ScriptedAnswer::Once(tests::HttpAnswer("<html/>", 404)); });
     Check(Call(To(server.endpoint())), ErrorKind::kHttpStatus, true);
   }
   SUBCASE("a malformed answer") {
-    ScriptedServer server([](const ScriptedRequest&) { return Reply(tests::HttpAnswer("this is not xml")); });
+    ScriptedServer server([](const ScriptedRequest&) { return ScriptedAnswer::Once(tests::HttpAnswer("this is not xml")); });
     Check(Call(To(server.endpoint())), ErrorKind::kMalformedResponse, true);
   }
   SUBCASE("the server reads the request and closes without an answer") {
-    ScriptedServer server([](const ScriptedRequest&) { return Reply(""); });
+    ScriptedServer server([](const ScriptedRequest&) { return ScriptedAnswer::Once(""); });
     Check(Call(To(server.endpoint())), ErrorKind::kConnection, true);
   }
   SUBCASE("over HTTPS: the server reads the request and closes without an answer") {
-    ScriptedServer server(tests::TlsOptions(), [](const ScriptedRequest&) { return Reply(""); });
+    ScriptedServer server(tests::TlsOptions(), [](const ScriptedRequest&) { return ScriptedAnswer::Once(""); });
     Check(Call(To(server.endpoint("localhost"))), ErrorKind::kConnection, true);
     CHECK(server.requests().size() == 1);
   }
   SUBCASE("plain HTTP through a proxy that answers 407: the whole request went to the proxy") {
     ScriptedServer proxy([](const ScriptedRequest&) {
-      return Reply("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
+      return ScriptedAnswer::Once("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
     });
     Options o = To("http://localhost:9/Webservices/BrightOfficeAPI.asmx");
     o.proxy_host = "127.0.0.1";

@@ -90,12 +90,7 @@ StatusOr<ServiceResult> CallRaisingInTrace(Options o, TraceObservations& seen) {
 
 // A fake proxy answering every CONNECT with `answer`, then closing.
 ScriptedServer FakeProxy(std::string answer) {
-  return ScriptedServer([answer](const ScriptedRequest&) {
-    ScriptedAnswer a;
-    a.Add(answer);
-    a.then = ScriptedAnswer::Then::kClose;
-    return a;
-  });
+  return ScriptedServer([answer](const ScriptedRequest&) { return ScriptedAnswer::Once(answer); });
 }
 
 Options Through(int proxy_port, const std::string& endpoint = "https://localhost:9/Webservices/BrightOfficeAPI.asmx") {
@@ -166,11 +161,7 @@ TEST_CASE("HTTPS through tinyproxy to a certificate the client refuses: a SIGPIP
 TEST_CASE("a successful HTTPS call through tinyproxy: a SIGPIPE raised in the trace callback is delivered") {
   CountingHandler handler;
   tests::TinyProxy proxy;
-  ScriptedServer server(tests::TlsOptions(), [](const ScriptedRequest& req) {
-    ScriptedAnswer a;
-    a.Add(tests::HttpAnswer(tests::SoapResult(req.Element("Email"))));
-    return a;
-  });
+  ScriptedServer server(tests::TlsOptions(), tests::TaggedScript());
   TraceObservations seen;
   auto r = CallRaisingInTrace(Through(proxy.port(), server.endpoint("localhost")), seen);
   INFO(r.status().ToString());

@@ -376,4 +376,20 @@ std::string HttpAnswer(const std::string& body, int status, const std::vector<st
   return HttpHead(status, status == 200 ? "OK" : status == 500 ? "Internal Server Error" : "Status", headers) + body;
 }
 
+std::string TaggedHttpAnswer(const ScriptedRequest& request, const std::vector<std::string>& extra_headers) {
+  return HttpAnswer(SoapResult(request.Element("Email")), 200, extra_headers);
+}
+
+ScriptedAnswer TaggedAnswer(const ScriptedRequest& request, std::chrono::milliseconds delay, ScriptedAnswer::Then then,
+                            const std::vector<std::string>& extra_headers) {
+  ScriptedAnswer a;
+  a.Add(TaggedHttpAnswer(request, extra_headers), delay);
+  a.then = then;
+  return a;
+}
+
+ScriptedServer::Script TaggedScript(std::chrono::milliseconds delay) {
+  return [delay](const ScriptedRequest& request) { return TaggedAnswer(request, delay); };
+}
+
 }  // namespace brightoffice::tests

@@ -56,6 +56,13 @@ struct ScriptedAnswer {
     pieces.push_back(Piece{std::move(bytes), delay, per_byte});
     return *this;
   }
+  /// One piece, `bytes` at once (even when empty), then `then` (by default: close).
+  static ScriptedAnswer Once(std::string bytes, Then then = Then::kClose) {
+    ScriptedAnswer a;
+    a.Add(std::move(bytes));
+    a.then = then;
+    return a;
+  }
 };
 
 struct ScriptedServerOptions {
@@ -140,6 +147,16 @@ std::string SoapFault(const std::string& fault_string);
 std::string HttpHead(int status, const std::string& reason, const std::vector<std::string>& headers);
 /// A complete HTTP/1.1 answer with Content-Type text/xml and an exact Content-Length.
 std::string HttpAnswer(const std::string& body, int status = 200, const std::vector<std::string>& extra_headers = {});
+
+/// The answer tagged with the request's e-mail: HttpAnswer(SoapResult(<its Email element>)),
+/// status 200, with these extra headers.
+std::string TaggedHttpAnswer(const ScriptedRequest& request, const std::vector<std::string>& extra_headers = {});
+/// TaggedHttpAnswer(request, extra_headers) as one piece after `delay`, then `then`.
+ScriptedAnswer TaggedAnswer(const ScriptedRequest& request, std::chrono::milliseconds delay = std::chrono::milliseconds(0),
+                            ScriptedAnswer::Then then = ScriptedAnswer::Then::kReadNext,
+                            const std::vector<std::string>& extra_headers = {});
+/// A script answering every request with TaggedAnswer(request, delay): keep-alive.
+ScriptedServer::Script TaggedScript(std::chrono::milliseconds delay = std::chrono::milliseconds(0));
 
 }  // namespace brightoffice::tests
 

@@ -39,12 +39,6 @@ const Duration kDurations[] = {
     {"max_idle_time", &Options::max_idle_time},
 };
 
-ScriptedAnswer Success(const ScriptedRequest& r) {
-  ScriptedAnswer a;
-  a.Add(tests::HttpAnswer(tests::SoapResult(r.Element("Email"))));
-  return a;
-}
-
 // Both entry points refuse `o` with kInvalidArgument, the message naming `what`.
 void CheckRefused(const Options& o, const std::string& what) {
   auto client = Client::Create(o, {"api-user", Secret("api-secret")});
@@ -71,7 +65,7 @@ StatusOr<ServiceResult> CallWith(const Options& o) {
 }  // namespace
 
 TEST_CASE("durations that overflow, exceed 24 h, or are not positive are refused") {
-  ScriptedServer server(Success);
+  ScriptedServer server(tests::TaggedScript());
   const std::vector<std::pair<const char*, Ms>> bad = {
       {"max()", Ms::max()},
       {"min()", Ms::min()},
@@ -106,7 +100,7 @@ TEST_CASE("durations that overflow, exceed 24 h, or are not positive are refused
 }
 
 TEST_CASE("every duration at exactly 24 h is accepted and a call with them works") {
-  ScriptedServer server(Success);
+  ScriptedServer server(tests::TaggedScript());
   Options o;
   o.endpoint = server.endpoint();
   for (const Duration& d : kDurations) o.*d.field = kDay;
@@ -122,11 +116,7 @@ TEST_CASE("every duration at exactly 24 h is accepted and a call with them works
 }
 
 TEST_CASE("the call does not end at once with a huge but allowed deadline (no overflow inside)") {
-  ScriptedServer server([](const ScriptedRequest& r) {
-    ScriptedAnswer a;
-    a.Add(tests::HttpAnswer(tests::SoapResult(r.Element("Email"))), milliseconds(300));
-    return a;
-  });
+  ScriptedServer server(tests::TaggedScript(milliseconds(300)));
   Options o;
   o.endpoint = server.endpoint();
   o.deadline = kDay;
@@ -138,7 +128,7 @@ TEST_CASE("the call does not end at once with a huge but allowed deadline (no ov
 }
 
 TEST_CASE("header text with CR, LF or NUL is refused: user_agent, proxy_username, proxy_password") {
-  ScriptedServer server(Success);
+  ScriptedServer server(tests::TaggedScript());
   const std::vector<std::string> bad = {"agent\r\nX-Injected: 1", "agent\n", "agent\r", "\r\n", "a\rb",
                                         std::string("agent\0x", 7), "agent\nX-Injected: 1"};
   for (const std::string& text : bad) {
@@ -165,7 +155,7 @@ TEST_CASE("header text with CR, LF or NUL is refused: user_agent, proxy_username
 }
 
 TEST_CASE("ordinary header text works and reaches the server as given") {
-  ScriptedServer server(Success);
+  ScriptedServer server(tests::TaggedScript());
   Options o;
   o.endpoint = server.endpoint();
   o.user_agent = "portal/2.1 (build 7; +https://portal.example/about)";
