@@ -80,12 +80,6 @@ class Model:
     def __init__(self, docset):
         self.ds = docset
 
-    def missing(self, what, key):
-        reason = self.ds.namespaces_with_unresolved_documents().get(key[1])
-        if reason:
-            return "%s {%s}%s is in a document that is not here: %s" % (what, key[1], key[2], reason)
-        return "%s {%s}%s is defined nowhere in %s or its imports" % (what, key[1], key[2], self.ds.given)
-
     def element_form_qualified(self, el, schema):
         form = el.get("form")
         if form is not None:
@@ -105,7 +99,7 @@ class Model:
     def global_element(self, key):
         el = self.ds.get(key)
         if el is None:
-            raise CannotCompare(self.missing("element", key))
+            raise CannotCompare(self.ds.missing_component(key)[1])
         return ElementInfo(key[2], key[1], 1, 1, el.get("nillable") == "true", self.type_ref_of(el))
 
     def local_element(self, el):
@@ -132,7 +126,7 @@ class Model:
             return "builtin", None, key
         el = self.ds.get(key)
         if el is None:
-            raise CannotCompare(self.missing("type", key))
+            raise CannotCompare(self.ds.missing_component(key)[1])
         return ("simple" if el.tag == q(XS, "simpleType") else "complex"), el, key
 
     def simple(self, type_ref, depth=0):
@@ -572,22 +566,18 @@ def load(path, what):
 def compare(pinned_path, new_path, requested):
     old = load(pinned_path, "the pinned WSDL")
     new = load(new_path, "the new WSDL")
-    if requested == ["all"]:
-        ops = old.ds.operations()
-    else:
-        ops = requested
-        missing = [op for op in ops if op not in old.ds.operations()]
-        if missing:
-            raise CannotCompare("operation%s %s not in the pinned WSDL %s" % (
-                "s" if len(missing) > 1 else "", ", ".join(missing), pinned_path))
+    ops, missing = old.ds.requested_operations(requested)
+    if missing:
+        raise CannotCompare("operation%s %s not in the pinned WSDL %s" % (
+            "s" if len(missing) > 1 else "", ", ".join(op for op, _ in missing), pinned_path))
     results = []
-    for name in ops:
+    for name in (ops if requested == ["all"] else requested):
         c = Comparison(old, new)
         c.operation(name, old.operation(name), new.operation(name))
         results.append((name, c.changes))
     extra = []
     if requested == ["all"]:
-        extra = [op for op in new.ds.operations() if op not in old.ds.operations()]
+        extra = [op for op in new.ds.operations() if op not in ops]
     return results, extra
 
 

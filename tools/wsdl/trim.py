@@ -37,7 +37,6 @@ An operation that is not in the WSDL is an error that names it (exit 2).
 """
 
 import argparse
-import difflib
 import os
 import re
 import sys
@@ -54,19 +53,13 @@ QNAME_ATTRIBUTES = ("type", "ref", "base", "itemType", "memberTypes", "substitut
 
 
 def select_operations(docset, requested):
-    available = docset.operations()
-    if requested == ["all"]:
-        return list(available)
-    missing = [op for op in requested if op not in available]
+    ops, missing = docset.requested_operations(requested)
     if missing:
-        lines = []
-        for op in missing:
-            close = difflib.get_close_matches(op, available, n=3)
-            lines.append("operation %s is not in the WSDL %s%s" % (
-                op, docset.given, (" (did you mean %s?)" % ", ".join(close)) if close else ""))
+        lines = ["operation %s is not in the WSDL %s%s" % (
+            op, docset.given, (" (did you mean %s?)" % ", ".join(close)) if close else "") for op, close in missing]
         raise W.WsdlError("\n".join(lines) + "\n(it has %d operations; `trim.py --list WSDL` lists them)"
-                          % len(available))
-    return [op for op in available if op in requested]
+                          % len(docset.operations()))
+    return ops
 
 
 class Reach:
@@ -77,7 +70,6 @@ class Reach:
         self.order = []
         self.seen = set()
         self.missing = {}
-        self.unavailable = docset.namespaces_with_unresolved_documents()
 
     def visit(self, key, via):
         # Depth first, preorder, without recursion (schemas nest deeply enough to matter).
@@ -139,13 +131,11 @@ class Reach:
     def check(self):
         problems = []
         for k, why in self.missing.items():
-            who = "%s {%s}%s" % (why[0], why[1], why[2]) if why else "an operation"
-            if k[1] in self.unavailable:
-                problems.append("%s {%s}%s (used by %s) is in a document that is not here: %s"
-                                % (k[0], k[1], k[2], who, self.unavailable[k[1]]))
+            not_here, text = self.ds.missing_component(k, "%s {%s}%s" % why if why else "an operation")
+            if not_here:
+                problems.append(text)
             else:
-                print("trim: warning: %s {%s}%s (used by %s) is defined nowhere in the WSDL or its imports"
-                      % (k[0], k[1], k[2], who), file=sys.stderr)
+                print("trim: warning: %s" % text, file=sys.stderr)
         if problems:
             raise W.WsdlError("\n".join(problems))
 

@@ -14,6 +14,7 @@ share one symbol space), "group", "attributeGroup", "attribute", "message", "por
 "binding" or "service".
 """
 
+import difflib
 import os
 import re
 import urllib.parse
@@ -333,6 +334,16 @@ class DocSet:
                     seen.append(name)
         return seen
 
+    def requested_operations(self, requested):
+        """(operations, missing) for a list of operation names, or ["all"]: operations are the
+        WSDL's operations that requested names (every one for ["all"]), in the WSDL's order;
+        missing is (name, up to three operation names like it) for each name the WSDL lacks."""
+        available = self.operations()
+        if requested == ["all"]:
+            return available, []
+        missing = [(op, difflib.get_close_matches(op, available, n=3)) for op in requested if op not in available]
+        return [op for op in available if op in requested], missing
+
     def namespaces_with_unresolved_documents(self):
         """namespace -> the reason its document is not here, for unresolved xs:imports."""
         out = {}
@@ -340,6 +351,16 @@ class DocSet:
             if ref.el.tag == q(XS, "import"):
                 out.setdefault(ref.el.get("namespace", ""), ref.reason)
         return out
+
+    def missing_component(self, key, used_by=None):
+        """(not_here, text) about a component key that the set lacks: not_here when the document
+        of its namespace is not here (text says which and why), otherwise text says it is
+        defined nowhere; used_by, when given, is named after the component."""
+        what = "%s {%s}%s%s" % (key[0], key[1], key[2], " (used by %s)" % used_by if used_by else "")
+        reason = self.namespaces_with_unresolved_documents().get(key[1])
+        if reason:
+            return True, "%s is in a document that is not here: %s" % (what, reason)
+        return False, "%s is defined nowhere in %s or its imports" % (what, self.given)
 
 
 def schema_refs(el, docset):
