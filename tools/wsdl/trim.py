@@ -109,24 +109,30 @@ class Reach:
         return out
 
     def close_over_derivations(self):
-        """Types derived from a kept type, and substitution group members of a kept element."""
+        """Types derived from a kept type, and substitution group members of a kept element:
+        passes over the components in document order until one adds nothing."""
+        # (derived type, its base) and (member, its head), in document order, worked out once.
+        pending = []
+        for k in self.ds.component_order:
+            if k in self.seen:
+                continue
+            el = self.ds.get(k)
+            if k[0] == "type":
+                base = W.derivation_base(el)
+            elif k[0] == "element" and el.get("substitutionGroup"):
+                base = ("element",) + W.resolve_qname(el, el.get("substitutionGroup"))
+            else:
+                continue
+            if base is not None:
+                pending.append((k, base))
         changed = True
         while changed:
             changed = False
-            for k in list(self.ds.component_order):
-                if k in self.seen:
-                    continue
-                el = self.ds.get(k)
-                if k[0] == "type":
-                    base = W.derivation_base(el)
-                    if base is not None and base in self.seen:
-                        self.visit(k, base)
-                        changed = True
-                elif k[0] == "element" and el.get("substitutionGroup"):
-                    head = ("element",) + W.resolve_qname(el, el.get("substitutionGroup"))
-                    if head in self.seen:
-                        self.visit(k, head)
-                        changed = True
+            for k, base in pending:
+                if k not in self.seen and base in self.seen:
+                    self.visit(k, base)
+                    changed = True
+            pending = [(k, base) for k, base in pending if k not in self.seen]
 
     def check(self):
         problems = []
@@ -195,28 +201,29 @@ def trim(docset, keep_ops):
 
     # Schemas: unreached components go, the rest in first-reach order.
     for schema in ds.schemas:
-        s = schema.el
-        components = []
-        for local, child in list(W.xs_children(s)):
+        kept = []  # (rank, component)
+        for local, child in list(W.xs_children(schema.el)):
             space = W.SCHEMA_SPACES.get(local)
             if not space or not child.get("name"):
                 continue
             key = (space, schema.tns, child.get("name"))
             if ds.get(key) is child and key in reach.seen:
-                components.append(child)
+                kept.append((rank[key], child))
             else:
                 remove_keeping_layout(child)
-        reorder(s, sorted(components, key=lambda c: rank[(W.SCHEMA_SPACES[etree.QName(c).localname],
-                                                        schema.tns, c.get("name"))]))
+        reorder(schema.el, [child for _, child in sorted(kept, key=lambda rc: rc[0])])
 
     # References: imports of namespaces that keep nothing, includes of documents that keep
     # nothing; then documents nobody references any more.
+    # The documents that hold a kept component (a schema component's owner is its Schema).
+    holding = {getattr(owner, "doc", owner).path for owner in (ds.owner(k) for k in reach.seen) if owner is not None}
+
     def doc_keeps(doc, seen=None):
         seen = seen or set()
         if doc.path in seen:
             return False
         seen.add(doc.path)
-        if any(ds.owner(k) is not None and getattr(ds.owner(k), "doc", ds.owner(k)) is doc for k in reach.seen):
+        if doc.path in holding:
             return True
         return any(r.target is not None and doc_keeps(r.target, seen) for r in doc.refs if r.el.tag != q(XS, "import"))
 
@@ -224,10 +231,11 @@ def trim(docset, keep_ops):
         for el in list(doc.root.iter(q(XS, "import"))):
             if el.get("namespace", "") not in kept_namespaces:
                 remove_keeping_layout(el)
-        for el in list(doc.root.iter(q(XS, "include"), q(WSDL, "import"))):
-            ref = next((r for r in doc.refs if r.el is el), None)
-            if ref is not None and ref.target is not None and not doc_keeps(ref.target):
-                remove_keeping_layout(el)
+        # doc.refs are in document order and still in the tree (only xs:imports went above).
+        for ref in doc.refs:
+            if ref.el.tag in (q(XS, "include"), q(WSDL, "import")) and ref.target is not None \
+                    and not doc_keeps(ref.target):
+                remove_keeping_layout(ref.el)
     for schema in ds.schemas:
         s = schema.el
         if schema.doc is ds.main and not any(isinstance(c.tag, str) and etree.QName(c).localname != "annotation" for c in s):
