@@ -49,10 +49,7 @@ std::map<std::string, std::string> Env(const std::map<std::string, std::string>&
 }
 
 // What a server would answer: read from stdin, the call would "succeed".
-std::string AnswerOnStdin() {
-  const std::string body = brightoffice::tests::SoapResult("from stdin");
-  return "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-}
+std::string AnswerOnStdin() { return brightoffice::tests::HttpAnswer(brightoffice::tests::SoapResult("from stdin")); }
 
 ChildResult Confirm(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = Env()) {
   std::vector<std::string> argv = {kMfa, "confirm"};
@@ -68,21 +65,9 @@ ChildResult Confirm(const std::vector<std::string>& args, const std::map<std::st
   return RunProgram(argv, env, AnswerOnStdin(), 20);
 }
 
-void CheckNoSecrets(const ChildResult& r) {
-  for (const auto& s : kSecrets) {
-    CAPTURE(s);
-    CHECK(r.out.find(s) == std::string::npos);
-    CHECK(r.err.find(s) == std::string::npos);
-  }
-}
+void CheckNoSecrets(const ChildResult& r) { brightoffice::tests::CheckNotPrinted(r, kSecrets); }
 
-json OneJsonLine(const ChildResult& r) {
-  INFO("stdout: " << r.out << " stderr: " << r.err);
-  REQUIRE(!r.out.empty());
-  REQUIRE(r.out.back() == '\n');
-  REQUIRE(r.out.find('\n') == r.out.size() - 1);
-  return json::parse(r.out);
-}
+json OneJsonLine(const ChildResult& r) { return brightoffice::tests::OneJsonLine<json>(r); }
 
 // Exit 2, one invalid_argument object (with --json) or nothing (without) on stdout, stdin
 // untouched, no secret anywhere.

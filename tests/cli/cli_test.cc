@@ -47,13 +47,7 @@ std::string HttpsLocalhost(BackgroundProcess& mock) {
   return "https://localhost:" + ep.substr(prefix.size());
 }
 
-json OneJsonLine(const ProcessResult& r) {
-  INFO("stdout: " << r.out << " stderr: " << r.err);
-  REQUIRE(!r.out.empty());
-  REQUIRE(r.out.back() == '\n');
-  REQUIRE(r.out.find('\n') == r.out.size() - 1);
-  return json::parse(r.out);
-}
+json OneJsonLine(const ProcessResult& r) { return brightoffice::tests::OneJsonLine<json>(r); }
 
 struct Mock {
   BackgroundProcess process{{kMock}};

@@ -58,9 +58,7 @@ std::string Port(const ScriptedServer& s) { return std::to_string(s.port()); }
 
 TEST_CASE("an endpoint with an empty host: invalid_argument, nothing written to stdout, stdin never read") {
   // What a server would answer: if gSOAP read stdin, the call would "succeed" with it.
-  const std::string body = tests::SoapResult("from stdin");
-  const std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: " +
-                             std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string answer = tests::HttpAnswer(tests::SoapResult("from stdin"));
   const std::vector<std::string> endpoints = {
       "http://?x", "http:///x", "https://:443/", "http://:80/x", "HTTP://?", "http://", "https://", "http://#x",
       "http://@/x", "http:///", "http://:/", "https://?wsdl", "http://:8080", "http://[]/", "http:?x", "http:/x",

@@ -21,6 +21,7 @@
 #include "brightoffice/testing/mock_server.h"
 #include "brightoffice_gsoapBrightOfficeAPISoapProxy.h"
 #include "canned_server.h"
+#include "scripted_server.h"
 #include "test_certs.h"
 #include "time_scale.h"
 
@@ -76,14 +77,7 @@ Status CallOnce(const gsoap::Policy& policy, Proxy& proxy, const std::string& en
 }
 
 std::string Soap12Answer(const std::string& message) {
-  const std::string body =
-      "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\">"
-      "<soap:Body><ConfirmCustomerUserMFAResponse xmlns=\"http://tempuri.org/\"><ConfirmCustomerUserMFAResult>"
-      "<SuccessCode>SUCCESS</SuccessCode><Message>" +
-      message +
-      "</Message><ExceptionMessage /><IsSystemError>false</IsSystemError></ConfirmCustomerUserMFAResult>"
-      "</ConfirmCustomerUserMFAResponse></soap:Body></soap:Envelope>";
-  return tests::HttpResponse(200, "application/soap+xml; charset=utf-8", body);
+  return tests::HttpResponse(200, "application/soap+xml; charset=utf-8", tests::SoapResult12(message));
 }
 
 // Accepts one connection; to its request answers a 100 MB body that starts like a SOAP answer,

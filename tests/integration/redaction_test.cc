@@ -67,20 +67,9 @@ void CheckNothingShown(const Outcome& o) {
   }
 }
 
-std::string XmlEscape(const std::string& text) {
-  std::string out;
-  for (char ch : text) {
-    if (ch == '&') out += "&amp;";
-    else if (ch == '<') out += "&lt;";
-    else if (ch == '>') out += "&gt;";
-    else out += ch;
-  }
-  return out;
-}
-
 // `text` in one spelling, valid as XML character data.
 std::string Spell(const std::string& text, const std::string& style) {
-  if (style == "raw") return XmlEscape(text);
+  if (style == "raw") return tests::XmlEscape(text);
   std::string out;
   char buf[96];
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -94,13 +83,13 @@ std::string Spell(const std::string& text, const std::string& style) {
     else if (style == "long_dec") std::snprintf(buf, sizeof buf, "&#%050u;", c);
     else if (style == "mixed") {
       if (i % 3 == 0) {
-        out += XmlEscape(std::string(1, text[i]));
+        out += tests::XmlEscape(std::string(1, text[i]));
         continue;
       }
       std::snprintf(buf, sizeof buf, i % 3 == 1 ? "&#x%08x;" : "&#%06u;", c);
     } else if (style == "alternate") {  // every second character a reference, the rest raw
       if (i % 2 == 0) {
-        out += XmlEscape(std::string(1, text[i]));
+        out += tests::XmlEscape(std::string(1, text[i]));
         continue;
       }
       std::snprintf(buf, sizeof buf, "&#x0%x;", c);
@@ -116,46 +105,38 @@ const std::vector<std::string>& Styles() {
   return styles;
 }
 
-const char kEnv11[] = "http://schemas.xmlsoap.org/soap/envelope/";
-const char kEnv12[] = "http://www.w3.org/2003/05/soap-envelope";
-
-std::string Envelope(const char* ns, const std::string& body) {
-  return std::string("<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"") + ns +
-         "\"><soap:Body>" + body + "</soap:Body></soap:Envelope>";
-}
-
 // One answer with `echo` (already spelt) placed at `where`; "" for an unknown place.
 std::string AnswerWith(const std::string& where, const std::string& echo) {
   if (where == "faultstring") {
-    return tests::HttpAnswer(Envelope(kEnv11, "<soap:Fault><faultcode>soap:Server</faultcode><faultstring>bad " + echo +
+    return tests::HttpAnswer(tests::SoapEnvelope(tests::kSoap11Envelope, "<soap:Fault><faultcode>soap:Server</faultcode><faultstring>bad " + echo +
                                                   "</faultstring><detail /></soap:Fault>"), 500);
   }
   if (where == "faultcode") {
-    return tests::HttpAnswer(Envelope(kEnv11, "<soap:Fault><faultcode>soap:Server." + echo +
+    return tests::HttpAnswer(tests::SoapEnvelope(tests::kSoap11Envelope, "<soap:Fault><faultcode>soap:Server." + echo +
                                                   "</faultcode><faultstring>x</faultstring></soap:Fault>"), 500);
   }
   if (where == "faultcode alone") {
-    return tests::HttpAnswer(Envelope(kEnv11, "<soap:Fault><faultcode>soap:" + echo + "</faultcode></soap:Fault>"), 500);
+    return tests::HttpAnswer(tests::SoapEnvelope(tests::kSoap11Envelope, "<soap:Fault><faultcode>soap:" + echo + "</faultcode></soap:Fault>"), 500);
   }
   if (where == "detail") {
-    return tests::HttpAnswer(Envelope(kEnv11, "<soap:Fault><faultcode>soap:Server</faultcode><faultstring>x</faultstring>"
+    return tests::HttpAnswer(tests::SoapEnvelope(tests::kSoap11Envelope, "<soap:Fault><faultcode>soap:Server</faultcode><faultstring>x</faultstring>"
                                               "<detail><e a=\"" + echo + "\">" + echo + "</e></detail></soap:Fault>"), 500);
   }
   if (where == "SOAP 1.2 reason") {
-    return tests::HttpAnswer(Envelope(kEnv12, "<soap:Fault><soap:Code><soap:Value>soap:Sender</soap:Value></soap:Code>"
+    return tests::HttpAnswer(tests::SoapEnvelope(tests::kSoap12Envelope, "<soap:Fault><soap:Code><soap:Value>soap:Sender</soap:Value></soap:Code>"
                                               "<soap:Reason><soap:Text xml:lang=\"en\">bad " + echo +
                                               "</soap:Text></soap:Reason><soap:Detail>" + echo +
                                               "</soap:Detail></soap:Fault>"), 500,
                              {});  // Content-Type below is text/xml; gSOAP reads the envelope's version
   }
   if (where == "unknown element of a result") {
-    return tests::HttpAnswer(Envelope(kEnv11,
+    return tests::HttpAnswer(tests::SoapEnvelope(tests::kSoap11Envelope,
                                       "<ConfirmCustomerUserMFAResponse xmlns=\"http://tempuri.org/\"><ConfirmCustomerUserMFAResult>"
                                       "<SuccessCode>SUCCESS</SuccessCode><Message>m</Message><Echo>" + echo +
                                       "</Echo></ConfirmCustomerUserMFAResult></ConfirmCustomerUserMFAResponse>"));
   }
   if (where == "malformed answer") {
-    return tests::HttpAnswer(Envelope(kEnv11, "<Unexpected>" + echo + "</Unexpected>"));
+    return tests::HttpAnswer(tests::SoapEnvelope(tests::kSoap11Envelope, "<Unexpected>" + echo + "</Unexpected>"));
   }
   if (where == "header") {
     return tests::HttpAnswer(tests::SoapResult("m"), 200, {"X-Echo: " + echo});
@@ -229,14 +210,14 @@ TEST_CASE("an undefined entity named after a secret: refused, saying so, without
         const std::string where = where_text;
         std::string body;
         if (where == "Message") {
-          body = tests::HttpAnswer(Envelope(kEnv11,
+          body = tests::HttpAnswer(tests::SoapEnvelope(tests::kSoap11Envelope,
                                             "<ConfirmCustomerUserMFAResponse xmlns=\"http://tempuri.org/\"><ConfirmCustomerUserMFAResult>"
                                             "<SuccessCode>SUCCESS</SuccessCode><Message>a " + ref +
                                             "</Message></ConfirmCustomerUserMFAResult></ConfirmCustomerUserMFAResponse>"));
         } else if (where == "attribute") {
-          body = tests::HttpAnswer(Envelope(kEnv11, "<X a=\"" + ref + "\"/>"));
+          body = tests::HttpAnswer(tests::SoapEnvelope(tests::kSoap11Envelope, "<X a=\"" + ref + "\"/>"));
         } else {
-          body = tests::HttpAnswer(Envelope(kEnv11, "<soap:Fault><faultcode>soap:Server</faultcode><faultstring>" + ref +
+          body = tests::HttpAnswer(tests::SoapEnvelope(tests::kSoap11Envelope, "<soap:Fault><faultcode>soap:Server</faultcode><faultstring>" + ref +
                                                         "</faultstring></soap:Fault>"), 500);
         }
         ScriptedServer server([body](const ScriptedRequest&) { return ScriptedAnswer::Once(body); });

@@ -24,13 +24,26 @@ inline std::map<std::string, std::string> WithOverrides(std::map<std::string, st
   return base;
 }
 
-/// None of `secrets` appears in the program's stdout or stderr.
-inline void CheckNotPrinted(const ProcessResult& r, const std::vector<std::string>& secrets) {
+/// None of `secrets` appears in the program's stdout or stderr (`r`: a ProcessResult or a
+/// ChildResult, anything with `out` and `err`).
+template <class Result>
+void CheckNotPrinted(const Result& r, const std::vector<std::string>& secrets) {
   for (const auto& s : secrets) {
     CAPTURE(s);
     CHECK(r.out.find(s) == std::string::npos);
     CHECK(r.err.find(s) == std::string::npos);
   }
+}
+
+/// The program's stdout is exactly one line (ending in a newline), parsed with `Json::parse`
+/// (e.g. nlohmann::json). `r`: a ProcessResult or a ChildResult.
+template <class Json, class Result>
+Json OneJsonLine(const Result& r) {
+  INFO("stdout: " << r.out << " stderr: " << r.err);
+  REQUIRE(!r.out.empty());
+  REQUIRE(r.out.back() == '\n');
+  REQUIRE(r.out.find('\n') == r.out.size() - 1);
+  return Json::parse(r.out);
 }
 
 /// The endpoint a server program announced on its first line, "listening on <endpoint>".

@@ -28,7 +28,16 @@ void RaiseMax(std::atomic<int>& max, int value) {
   }
 }
 
-std::string Escape(const std::string& text) {
+std::string ResultBody(const std::string& message, const std::string& code) {
+  return "<ConfirmCustomerUserMFAResponse xmlns=\"http://tempuri.org/\"><ConfirmCustomerUserMFAResult><SuccessCode>" +
+         code + "</SuccessCode><Message>" + XmlEscape(message) +
+         "</Message><ExceptionMessage /><IsSystemError>false</IsSystemError></ConfirmCustomerUserMFAResult>"
+         "</ConfirmCustomerUserMFAResponse>";
+}
+
+}  // namespace
+
+std::string XmlEscape(const std::string& text) {
   std::string out;
   for (char ch : text) {
     switch (ch) {
@@ -41,19 +50,10 @@ std::string Escape(const std::string& text) {
   return out;
 }
 
-std::string Envelope(const char* ns, const std::string& body) {
+std::string SoapEnvelope(const char* ns, const std::string& body) {
   return std::string("<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"") + ns +
          "\"><soap:Body>" + body + "</soap:Body></soap:Envelope>";
 }
-
-std::string ResultBody(const std::string& message, const std::string& code) {
-  return "<ConfirmCustomerUserMFAResponse xmlns=\"http://tempuri.org/\"><ConfirmCustomerUserMFAResult><SuccessCode>" +
-         code + "</SuccessCode><Message>" + Escape(message) +
-         "</Message><ExceptionMessage /><IsSystemError>false</IsSystemError></ConfirmCustomerUserMFAResult>"
-         "</ConfirmCustomerUserMFAResponse>";
-}
-
-}  // namespace
 
 std::string ScriptedRequest::RequestLine() const { return head.substr(0, head.find("\r\n")); }
 
@@ -350,16 +350,16 @@ void ScriptedServer::Serve(int fd, int number) {
 }
 
 std::string SoapResult(const std::string& message, const std::string& code) {
-  return Envelope("http://schemas.xmlsoap.org/soap/envelope/", ResultBody(message, code));
+  return SoapEnvelope(kSoap11Envelope, ResultBody(message, code));
 }
 
 std::string SoapResult12(const std::string& message, const std::string& code) {
-  return Envelope("http://www.w3.org/2003/05/soap-envelope", ResultBody(message, code));
+  return SoapEnvelope(kSoap12Envelope, ResultBody(message, code));
 }
 
 std::string SoapFault(const std::string& fault_string) {
-  return Envelope("http://schemas.xmlsoap.org/soap/envelope/",
-                  "<soap:Fault><faultcode>soap:Server</faultcode><faultstring>" + Escape(fault_string) +
+  return SoapEnvelope(kSoap11Envelope,
+                  "<soap:Fault><faultcode>soap:Server</faultcode><faultstring>" + XmlEscape(fault_string) +
                       "</faultstring><detail /></soap:Fault>");
 }
 

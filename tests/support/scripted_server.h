@@ -136,6 +136,13 @@ class ScriptedServer {
   std::thread acceptor_;
 };
 
+/// The namespaces of the SOAP 1.1 and SOAP 1.2 envelopes.
+inline constexpr char kSoap11Envelope[] = "http://schemas.xmlsoap.org/soap/envelope/";
+inline constexpr char kSoap12Envelope[] = "http://www.w3.org/2003/05/soap-envelope";
+/// `text` with &, < and > escaped (XML character data).
+std::string XmlEscape(const std::string& text);
+/// An XML declaration and a soap:Envelope in namespace `ns` whose soap:Body holds `body` (as is).
+std::string SoapEnvelope(const char* ns, const std::string& body);
 /// A SOAP 1.1 ConfirmCustomerUserMFA answer (the envelope only) with this SuccessCode and
 /// Message (XML-escaped here).
 std::string SoapResult(const std::string& message, const std::string& code = "SUCCESS");
