@@ -40,6 +40,14 @@ struct HostileCase {
     auto it = directives.find(key);
     return it == directives.end() ? otherwise : it->second;
   }
+  /// Whether `outcome` ("result", or an error kind's name) is among the case's expected
+  /// outcomes: its `expect`, one outcome or several separated by '|' when each of them is right.
+  bool Allows(const std::string& outcome) const {
+    return ("|" + get("expect") + "|").find("|" + outcome + "|") != std::string::npos;
+  }
+  /// Whether the case's `operation` is CustomerUserSendResetPassword (by default it is
+  /// ConfirmCustomerUserMFA).
+  bool IsReset() const { return get("operation", "ConfirmCustomerUserMFA") == "CustomerUserSendResetPassword"; }
 };
 
 inline HostileCase ReadHostileCase(const std::filesystem::path& file) {
