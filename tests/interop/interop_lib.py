@@ -4,8 +4,8 @@
 Starts and stops the servers the drivers talk to (brightoffice-mock, the real ASMX service on
 Mono), always on 127.0.0.1 and free ports, and keeps the per-case PASS/FAIL lines and the
 closing "N passed, N failed" line. For the tests of Makefile.gsoap and its WSDL tools: the
-command line of `make -f Makefile.gsoap`, and the namespaces, one() and text() of their lxml
-edits (python3-lxml, imported only by text()).
+command line of `make -f Makefile.gsoap`, the facade's operations (wsdl/operations.txt), and
+the namespaces, one() and text() of their lxml edits (python3-lxml, imported only by text()).
 """
 
 import os
@@ -18,6 +18,7 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
 ASMX_START = os.path.join(HERE, "asmx", "start.sh")
 READY = re.compile(r"^listening on (http://127\.0\.0\.1:\d+/Webservices/BrightOfficeAPI\.asmx)\s*$")
 
@@ -45,6 +46,14 @@ def run_makefile_gsoap(repo, *args, timeout=300):
     """(exit status, stdout, stderr) of `make -f Makefile.gsoap ARGS` in repo."""
     p = subprocess.run(makefile_gsoap(repo, *args), stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def facade_operations(repo=SOURCE_DIR):
+    """The operations the facade uses, as Makefile.gsoap reads its default OPERATIONS from
+    repo's wsdl/operations.txt: the lines that begin with a letter or _ (blank lines and #
+    comments left out)."""
+    with open(os.path.join(repo, "wsdl", "operations.txt"), encoding="utf-8") as f:
+        return [name for line in f if re.match(r"[A-Za-z_]", line) for name in line.split()]
 
 
 # XPath prefixes of a WSDL, and the {namespace} prefixes of XML Schema and WSDL tags (lxml).
@@ -218,6 +227,21 @@ def start_asmx(source=None, cls=None, name="ASMX service (Mono)"):
     if source:
         argv += ["--source", source, "--class", cls]
     return Server(argv + ["0"], name, ready_timeout=300)
+
+
+# The large ASMX service: asmx/large_service.py writes its C# source (265 operations, a typed
+# DataSet), start_large_asmx() starts it.
+LARGE_CLASS = "BrightOfficeLarge.BrightOfficeAPI"
+
+
+def write_large_service_argv(source):
+    """The command line that writes the large service's C# source to source."""
+    return ["/usr/bin/python3", os.path.join(HERE, "asmx", "large_service.py"), source]
+
+
+def start_large_asmx(source):
+    """The large service (its source written by write_large_service_argv) on Mono."""
+    return start_asmx(source, LARGE_CLASS, "large ASMX service (Mono)")
 
 
 def start_mock(mock_binary, *args):

@@ -60,9 +60,9 @@ def main():
     os.makedirs(work, exist_ok=True)
     try:
         cs = os.path.join(work, "BrightOfficeLarge.cs")
-        subprocess.run(["/usr/bin/python3", os.path.join(L.HERE, "asmx", "large_service.py"), cs], check=True)
+        subprocess.run(L.write_large_service_argv(cs), check=True)
         live = os.path.join(work, "live")
-        with L.start_asmx(cs, "BrightOfficeLarge.BrightOfficeAPI", "large ASMX service (Mono)") as large:
+        with L.start_large_asmx(cs) as large:
             subprocess.run(L.makefile_gsoap(repo, "fetch", "WSDL=" + large.endpoint + "?WSDL", "DEST=" + live),
                            check=True)
         wsdl = os.path.join(live, "BrightOfficeAPI.wsdl")
@@ -70,7 +70,7 @@ def main():
                              capture_output=True, check=True).stdout.decode().split()
         rows = []
         for label, operations in (("OPERATIONS=all (%d operations)" % len(ops), "all"),
-                                  ("default OPERATIONS (2 operations)", None)):
+                                  ("default OPERATIONS (%d operations)" % len(L.facade_operations(repo)), None)):
             tag = "all" if operations else "trimmed"
             gen = os.path.join(work, "gen-" + tag)
             argv = L.makefile_gsoap(repo, "WSDL=" + wsdl, "OUT=" + gen)

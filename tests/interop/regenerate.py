@@ -47,9 +47,6 @@ import cli_contract
 import interop_lib as L
 from interop_lib import NS
 
-LARGE_CLASS = "BrightOfficeLarge.BrightOfficeAPI"
-FACADE_OPERATIONS = "2 of %d operations: ConfirmCustomerUserMFA CustomerUserSendResetPassword"
-
 
 def run(report, name, argv, cwd=None, timeout=600):
     L.log("$ " + " ".join(argv))
@@ -178,6 +175,8 @@ def main():
     ap.add_argument("--keep", help="use and keep this scratch folder instead of a temporary one")
     args = ap.parse_args()
     repo = os.path.abspath(args.repo)
+    facade = L.facade_operations(repo)
+    kept = "%d of %%d operations: %s" % (len(facade), " ".join(facade))  # trim's line, % the WSDL's count
     report = L.Report("regenerated bindings from the WSDLs of real ASMX services (2 and 265 operations)")
     scratch = args.keep or tempfile.mkdtemp(prefix="brightoffice-regen-")
     if args.keep:
@@ -208,7 +207,7 @@ def main():
             ok, out = run(report, "make -f Makefile.gsoap WSDL=<ASMX WSDL> OUT=<scratch>/gen-small",
                           L.makefile_gsoap(repo, "WSDL=" + wsdl, "OUT=" + gen_small))
             if ok:
-                report.check("... keeps both operations of the WSDL", (FACADE_OPERATIONS % 2) in out, out)
+                report.check("... keeps both operations of the WSDL", (kept % 2) in out, out)
                 header = open(os.path.join(gen_small, "brightoffice_api.h"), encoding="utf-8", errors="replace").read()
                 report.check("the regenerated bindings come from the ASMX WSDL (they declare tempuri__ApiResult)",
                              "tempuri__ApiResult" in header and "tempuri__EnquiryResult" not in header,
@@ -221,10 +220,9 @@ def main():
 
         # --- the large service ----------------------------------------------------------------
         large_cs = os.path.join(scratch, "BrightOfficeLarge.cs")
-        ok, _ = run(report, "asmx/large_service.py writes the large service",
-                    ["/usr/bin/python3", os.path.join(L.HERE, "asmx", "large_service.py"), large_cs])
+        ok, _ = run(report, "asmx/large_service.py writes the large service", L.write_large_service_argv(large_cs))
         live = os.path.join(scratch, "live")
-        with L.start_asmx(large_cs, LARGE_CLASS, "large ASMX service (Mono)") as large:
+        with L.start_large_asmx(large_cs) as large:
             large_endpoint = large.endpoint
             ok, _ = run(report, "make -f Makefile.gsoap fetch WSDL=<large ASMX ?WSDL> DEST=<scratch>/live",
                         L.makefile_gsoap(repo, "fetch", "WSDL=" + large.endpoint + "?WSDL", "DEST=" + live))
@@ -246,7 +244,7 @@ def main():
                               "OUT=<scratch>/gen-large (default OPERATIONS)",
                       L.makefile_gsoap(repo, "WSDL=" + live_wsdl, "OUT=" + gen_large))
         if ok:
-            report.check("... keeps the facade's two operations of %d" % len(ops), (FACADE_OPERATIONS % len(ops)) in out, out)
+            report.check("... keeps the facade's two operations of %d" % len(ops), (kept % len(ops)) in out, out)
             if os.path.isdir(gen_small):
                 compare_generated(report, gen_large, service_address(live_wsdl), gen_small,
                                   service_address(os.path.join(small, "BrightOfficeAPI.wsdl")))
@@ -254,7 +252,7 @@ def main():
             trimmed = os.path.join(scratch, "trimmed")
             run(report, "trim.py writes the trimmed WSDL for the build's mock",
                 ["/usr/bin/python3", os.path.join(repo, "tools", "wsdl", "trim.py"), "--operations",
-                 "ConfirmCustomerUserMFA CustomerUserSendResetPassword", "--out", trimmed, live_wsdl])
+                 " ".join(facade), "--out", trimmed, live_wsdl])
             cli_large = build_cli(report, args, repo, gen_large, os.path.join(trimmed, "BrightOfficeAPI.wsdl"),
                                   os.path.join(scratch, "build-large"), "the trimmed large WSDL")
             if cli_large and cli_small:
@@ -267,7 +265,7 @@ def main():
                                  a is not None and a == b,
                                  "trimmed large build:\n%r\ntwo-operation build:\n%r" % (a, b))
             if cli_large:
-                with L.start_asmx(large_cs, LARGE_CLASS, "large ASMX service (Mono)") as large:
+                with L.start_large_asmx(large_cs) as large:
                     cli_contract.run_cases(report, cli_large, large.endpoint,
                                            "regenerated brightoffice-mfa (trimmed large WSDL) vs the large service")
         after = git_status(repo)
