@@ -11,9 +11,6 @@ minimal=$1 existing=$2 mock=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work"
 
-readelf -d "$minimal" > "$work/minimal.dynamic"
-expect_contains "$work/minimal.dynamic" "libbrightoffice.so."   # the shared facade of this build
-start_mock "$mock" "$work/requests"
-check_minimal "$minimal" "$work/out.txt"
-check_existing_gsoap_app "$existing" "$work/requests" "$work/out.txt"
+# (libbrightoffice.so.: the shared facade of this build)
+check_examples "$mock" "$work" "libbrightoffice.so." "$existing" "$minimal"
 echo "examples (build tree) OK"

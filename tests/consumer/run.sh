@@ -10,9 +10,10 @@
 #   MODE subdirectory  tests/consumer/subdirectory adds SOURCE_DIR with add_subdirectory.
 # The project's CMakeLists check at configure time that brightoffice added its targets, as the
 # installed package names them, and no tests, benchmarks, examples or docs. Then this script
-# checks that no build type was set, builds everything, runs the project's tests (exactly its own
-# three programs, each against the in-process mock) and installs it: only its own programs may
-# land in the prefix, as brightoffice has no install rules in a parent project.
+# builds everything, checks that no build type was set and that no option of brightoffice's is
+# ON, runs the project's tests (exactly its own three programs, each against the in-process mock)
+# and installs it: only its own programs may land in the prefix, as brightoffice has no install
+# rules in a parent project.
 source "$(dirname "$0")/../install/common.sh"
 mode=$1 source=$2 work=$3 cxx=${4:-c++}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,25 +46,21 @@ case "$mode" in
   *) fail "mode: fetchcontent or subdirectory" ;;
 esac
 
-step "configure tests/consumer/$mode (no build type)"
+step "configure (no build type) and build (everything) tests/consumer/$mode"
 build="$work/build"
-"$cmake" -S "$here/$mode" -B "$build" "${args[@]}" > "$work/configure.log" 2>&1 \
-  || { cat "$work/configure.log" >&2; fail "configuring the consumer project"; }
-grep '^-- consumer: ' "$work/configure.log"
+configure_and_build "$here/$mode" "$build" "${args[@]}"
+grep '^-- consumer: ' "$build.log"
 grep -qx 'CMAKE_BUILD_TYPE:STRING=' "$build/CMakeCache.txt" || fail "a build type was set: $(grep '^CMAKE_BUILD_TYPE' "$build/CMakeCache.txt")"
 if grep -E '^BRIGHTOFFICE_(BUILD_TESTS|BUILD_BENCH|BUILD_EXAMPLES|BUILD_DOCS|INSTALL):BOOL=ON' "$build/CMakeCache.txt"; then
   fail "an option is ON in a parent project"
 fi
 [ ! -e "$build/CPackConfig.cmake" ] || fail "brightoffice configured CPack in a parent project"
 
-step "build (everything)"
-"$cmake" --build "$build" -j 2 > "$work/build.log" 2>&1 || { tail -50 "$work/build.log" >&2; fail "building the consumer project"; }
-
 step "the consumer's tests: its own three programs, nothing of brightoffice's"
-(cd "$build" && ctest -N) > "$work/tests.txt"
+(cd "$build" && "$ctest" -N) > "$work/tests.txt"
 expect_contains "$work/tests.txt" "Total Tests: 3"
 for t in consumer_shared consumer_static consumer_bindings; do expect_contains "$work/tests.txt" ": $t"; done
-(cd "$build" && ctest --output-on-failure -j 2) > "$work/ctest.log" 2>&1 || { cat "$work/ctest.log" >&2; fail "the consumer's tests"; }
+(cd "$build" && "$ctest" --output-on-failure -j 2) > "$work/ctest.log" 2>&1 || { cat "$work/ctest.log" >&2; fail "the consumer's tests"; }
 expect_contains "$work/ctest.log" "100% tests passed, 0 tests failed out of 3"
 readelf -d "$build/consumer_shared" > "$work/shared.dynamic"
 expect_contains "$work/shared.dynamic" "libbrightoffice.so."
@@ -72,7 +69,7 @@ if grep -F 'libbrightoffice' "$work/static.dynamic"; then fail "consumer_static 
 
 step "cmake --install: the consumer's programs only"
 "$cmake" --install "$build" > "$work/install.log" 2>&1 || { cat "$work/install.log" >&2; fail "cmake --install"; }
-(cd "$work/prefix" && find . \( -type f -o -type l \) -printf '%P\n' | sort) > "$work/installed.txt"
+installed_files "$work/prefix" > "$work/installed.txt"
 printf '%s\n' bin/consumer_bindings bin/consumer_shared bin/consumer_static > "$work/expected.txt"
 diff -u "$work/expected.txt" "$work/installed.txt" || fail "installed files other than the consumer's programs"
 if grep -rl --include=cmake_install.cmake 'file(INSTALL' "$build/_deps" "$build/brightoffice" 2> /dev/null; then

@@ -3,8 +3,10 @@
 set -euo pipefail
 # The library folder under the prefix (CMAKE_INSTALL_LIBDIR), from ctest.
 libdir=${BRIGHTOFFICE_LIBDIR:-lib}
-# The CMake that built the project (from ctest), not whichever is first on PATH.
+# The CMake (and its ctest, cpack) that built the project (from ctest), not whichever is first on
+# PATH.
 cmake=${BRIGHTOFFICE_CMAKE:-cmake}
+ctest=${BRIGHTOFFICE_CTEST:-ctest}
 cpack=${BRIGHTOFFICE_CPACK:-cpack}
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -45,6 +47,14 @@ configure_and_build() {
   fi
 }
 
+# installed_files PREFIX: the files and symbolic links under PREFIX, sorted, one a line (a link
+# as "PATH -> TARGET").
+installed_files() {
+  (cd "$1" && find . \( -type f -o -type l \) -printf '%P\n' | sort | while IFS= read -r f; do
+     if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; else echo "$f"; fi
+   done)
+}
+
 # check_minimal EXE OUT_FILE: runs examples/minimal against MOCK_ENDPOINT with a right MFA
 # code (exit 0, SUCCESS) and a wrong one (exit 3, OTHER).
 check_minimal() {
@@ -79,4 +89,17 @@ check_existing_gsoap_app() {
   expect_contains "${requests[1]}" "http://www.w3.org/2003/05/soap-envelope"
   expect_contains "${requests[2]}" "Content-Type: text/xml"
   expect_contains "${requests[2]}" "User-Agent: brightoffice-cpp/"
+}
+
+# check_examples MOCK WORK_DIR NEEDED EXISTING_GSOAP_APP MINIMAL...: the first MINIMAL's dynamic
+# section (readelf -d) names NEEDED (the libbrightoffice it runs with); then MOCK is started
+# (start_mock, recording into WORK_DIR/requests), each MINIMAL checked (check_minimal) and, unless
+# EXISTING_GSOAP_APP is "", examples/existing_gsoap_app (check_existing_gsoap_app).
+check_examples() {
+  local mock=$1 work=$2 needed=$3 existing=$4 exe; shift 4
+  readelf -d "$1" > "$work/minimal.dynamic"
+  expect_contains "$work/minimal.dynamic" "$needed"
+  start_mock "$mock" "$work/requests"
+  for exe in "$@"; do check_minimal "$exe" "$work/out.txt"; done
+  [ -z "$existing" ] || check_existing_gsoap_app "$existing" "$work/requests" "$work/out.txt"
 }

@@ -42,13 +42,7 @@ else
     $(pkg-config --cflags --libs brightoffice) -Wl,-rpath,"$prefix/$libdir" || fail "plain pkg-config build"
   minimals+=("$work/minimal-cli")
 fi
-readelf -d "$work/minimal/minimal" > "$work/minimal.dynamic"
-expect_contains "$work/minimal.dynamic" "libbrightoffice.so."
-
-start_mock "$prefix/bin/brightoffice-mock" "$work/requests"
-
-for exe in "${minimals[@]}"; do check_minimal "$exe" "$work/out.txt"; done
-
-check_existing_gsoap_app "$work/existing_gsoap_app/existing_gsoap_app" "$work/requests" "$work/out.txt"
+check_examples "$prefix/bin/brightoffice-mock" "$work" "libbrightoffice.so." \
+  "$work/existing_gsoap_app/existing_gsoap_app" "${minimals[@]}"
 
 echo "examples ($mode) OK"

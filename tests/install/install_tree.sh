@@ -20,9 +20,7 @@ step "cmake --install $build --prefix $prefix"
 "$cmake" --install "$build" --prefix "$prefix" > "$work/install.log" || { cat "$work/install.log" >&2; fail "cmake --install"; }
 
 step "installed files"
-(cd "$prefix" && find . \( -type f -o -type l \) -printf '%P\n' | sort | while IFS= read -r f; do
-   if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; else echo "$f"; fi
- done) | sed -E 's/Targets-[a-z]+\.cmake$/Targets-CONFIG.cmake/' > "$work/actual.txt"
+installed_files "$prefix" | sed -E 's/Targets-[a-z]+\.cmake$/Targets-CONFIG.cmake/' > "$work/actual.txt"
 sed -e "s/@VERSION@/$version/g" -e "s/@SOVERSION@/$soversion/g" -e "s|^lib/|$libdir/|" "$here/expected_files.txt" | sort > "$work/expected.txt"
 diff -u "$work/expected.txt" "$work/actual.txt" || fail "installed files differ from tests/install/expected_files.txt"
 
