@@ -2,7 +2,8 @@
 // A consumer project's program (tests/consumer): the facade against the in-process mock
 // (brightoffice::testing::MockServer from brightoffice::mock), with the environment's proxy
 // rules from brightoffice/proxy.h. Built twice, against brightoffice::brightoffice (shared) and
-// brightoffice::brightoffice_static. Its own code is C++17 (if with an initializer, structured
+// brightoffice::brightoffice_static; and by the install tests against the installed
+// brightoffice::mock (tests/install/mock_app). Its own code is C++17 (if with an initializer, structured
 // bindings) although the consumer asks for C++14: the standard comes with the targets.
 // Exit status 0 when the call succeeded, 1 otherwise.
 #include <brightoffice/client.h>

@@ -35,7 +35,7 @@ if [ "$mode" = cmake ]; then
   # The installed brightoffice::mock, in-process.
   configure_and_build "$(dirname "$0")/mock_app" "$work/mock_app" "${args[@]}"
   "$work/mock_app/mock_app" > "$work/mock_app.out" || { cat "$work/mock_app.out" >&2; fail "mock_app"; }
-  expect_contains "$work/mock_app.out" "in-process mock: SUCCESS"
+  expect_contains "$work/mock_app.out" "consumer: facade against the in-process mock: SUCCESS (1 request)"
 else
   # shellcheck disable=SC2046
   "$cxx" -std=c++17 -o "$work/minimal-cli" "$source/examples/minimal/main.cc" \
